@@ -1,0 +1,56 @@
+// irplan info PATH [--json] [--series UID]
+#include "app/cli/CliSupport.h"
+#include "app/cli/Commands.h"
+#include "io/VolumeIO.h"
+#include "io/VolumeInfo.h"
+
+#include <iostream>
+
+namespace irplan::cli {
+
+namespace {
+struct InfoOptions {
+    std::string path;
+    std::string series;
+    bool json = false;
+};
+
+void printText(const Json& j) {
+    std::cout << j["path"].get<std::string>() << "\n";
+    std::cout << "  modality   " << j["modality"].get<std::string>() << "   units " << j["units"].get<std::string>()
+              << "\n";
+    std::cout << "  size       " << j["size"][0] << " x " << j["size"][1] << " x " << j["size"][2] << "\n";
+    std::cout << "  spacing    " << j["spacing_mm"][0] << " x " << j["spacing_mm"][1] << " x " << j["spacing_mm"][2]
+              << " mm\n";
+    std::cout << "  origin     " << j["origin_mm"][0] << ", " << j["origin_mm"][1] << ", " << j["origin_mm"][2]
+              << " mm (LPS)\n";
+    std::cout << "  axes       " << j["axis_codes"].get<std::string>() << "\n";
+    std::cout << "  range      " << j["min"] << " .. " << j["max"] << "\n";
+    const Json& suv = j["suv"];
+    if (suv["available"].get<bool>()) {
+        std::cout << "  SUVbw      factor " << suv["factor"] << ", SUVmax " << j["max_suv"] << "\n";
+    } else {
+        std::cout << "  SUV        unavailable: " << suv["reason"].get<std::string>() << "\n";
+    }
+    for (const auto& w : j["warnings"]) std::cout << "  warning    " << w.get<std::string>() << "\n";
+}
+} // namespace
+
+void addInfoCommand(CLI::App& app) {
+    auto opt = std::make_shared<InfoOptions>();
+    CLI::App* cmd = app.add_subcommand("info", "Describe a volume: geometry (LPS mm), units, value range, SUV");
+    cmd->add_option("path", opt->path, "DICOM directory or file, NIfTI, NRRD or MetaImage")->required();
+    cmd->add_option("--series", opt->series, "SeriesInstanceUID when a DICOM directory holds several series");
+    cmd->add_flag("--json", opt->json, "Print JSON");
+    cmd->callback([opt] {
+        ReadOptions ro;
+        ro.seriesUid = opt->series;
+        ro.progress = stderrProgress(true);
+        const Volume v = readVolume(opt->path, ro);
+        const Json j = volumeInfoJson(v);
+        if (opt->json) printJson(j);
+        else printText(j);
+    });
+}
+
+} // namespace irplan::cli

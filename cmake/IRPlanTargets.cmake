@@ -1,0 +1,10 @@
+# Compiler settings shared by every IRPlan target.
+function(irplan_target_defaults target)
+  target_compile_features(${target} PUBLIC cxx_std_17)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wshadow)
+  target_include_directories(${target} PUBLIC "${PROJECT_SOURCE_DIR}")
+  if(IRPLAN_SANITIZE)
+    target_compile_options(${target} PUBLIC -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+    target_link_options(${target} PUBLIC -fsanitize=address,undefined)
+  endif()
+endfunction()
