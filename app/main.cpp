@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.set_version_flag("--version", "irplan 0.1.0");
     cli::addInfoCommand(app);
+    cli::addPhantomCommand(app);
+    cli::addDemoCommand(app);
 
     try {
         app.parse(argc, argv);

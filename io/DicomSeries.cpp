@@ -241,6 +241,19 @@ std::string DicomScan::listing() const {
     return out.str();
 }
 
+std::string DicomScan::listingOneLine() const {
+    std::ostringstream out;
+    for (size_t i = 0; i < series.size(); ++i) {
+        const auto& s = series[i];
+        out << (i ? "; " : "") << s.seriesUid << " (" << (s.modality.empty() ? "?" : s.modality) << ", "
+            << s.files.size() << " file" << (s.files.size() == 1 ? "" : "s");
+        if (!s.description.empty()) out << ", \"" << s.description << "\"";
+        if (!s.isImage) out << ", no image";
+        out << ")";
+    }
+    return out.str();
+}
+
 bool isDicomFile(const fs::path& file) {
     dicom::quietGdcm();
     gdcm::Reader r;
@@ -315,18 +328,18 @@ Volume readDicomDirectory(const fs::path& dir, const std::string& seriesUid, con
         for (const auto& s : scan.series)
             if (s.seriesUid == seriesUid) chosen = &s;
         if (!chosen)
-            throw Error("series " + seriesUid + " is not in " + dir.string() + "; the directory holds:\n" +
-                        scan.listing());
+            throw Error("series " + seriesUid + " is not in " + dir.string() + "; the directory holds: " +
+                        scan.listingOneLine());
         if (!chosen->isImage)
             throw Error("series " + seriesUid + " (" + chosen->modality + ") in " + dir.string() +
                         " is not an image series");
     } else {
         const auto images = scan.imageSeries();
         if (images.empty())
-            throw Error("no image series in " + dir.string() + "; it holds:\n" + scan.listing());
+            throw Error("no image series in " + dir.string() + "; it holds: " + scan.listingOneLine());
         if (images.size() > 1)
             throw Error(dir.string() + " holds " + std::to_string(images.size()) +
-                        " image series; choose one with --series UID:\n" + scan.listing());
+                        " image series; choose one with --series UID: " + scan.listingOneLine());
         chosen = images.front();
     }
     Volume v = readDicomSeries(*chosen, progress.sub(0.05, 1.0));

@@ -30,6 +30,9 @@ struct DicomScan {
     std::vector<const DicomSeriesSummary*> imageSeries() const;
     // One line per series: "UID  modality  N files  description".
     std::string listing() const;
+    // The same on one line ("UID (CT, 51 files, "description"); ..."), for
+    // error messages, which the CLI prints as a single line.
+    std::string listingOneLine() const;
 };
 
 // Looks at every file below `dir` (recursively). Throws when `dir` is unreadable.

@@ -27,7 +27,7 @@ fs::path findRtStructFile(const fs::path& dir) {
     for (const auto& s : scan.series)
         if (s.modality == "RTSTRUCT")
             for (const auto& f : s.files) found.push_back(f);
-    if (found.empty()) throw Error("no RTSTRUCT in " + dir.string() + "; it holds:\n" + scan.listing());
+    if (found.empty()) throw Error("no RTSTRUCT in " + dir.string() + "; it holds: " + scan.listingOneLine());
     if (found.size() > 1)
         throw Error(dir.string() + " holds " + std::to_string(found.size()) + " RTSTRUCT files; name one of them");
     return found.front();

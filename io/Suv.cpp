@@ -158,7 +158,7 @@ SuvInfo computeSuv(const PetTags& tags) {
         const std::string type = tags.suvType.value_or("BW");
         if (type != "BW")
             return fail("stored values are SUV of type " + type +
-                        " (SUVType 0054,1006), not body-weight SUV; shown as stored");
+                        " (SUVType (0054,1006)), not body-weight SUV; shown as stored");
         info.available = true;
         info.alreadySuv = true;
         info.factor = 1.0;
@@ -197,6 +197,7 @@ SuvInfo computeSuv(const PetTags& tags) {
     // Injection time: StartDateTime if present, else StartTime on the series date.
     std::optional<double> injection;
     bool injectionHasDate = false;
+    bool injectionDateAssumed = false; // StartTime put on the scan's date
     if (tags.startDateTime) {
         injection = dicomDateTimeSeconds(*tags.startDateTime);
         injectionHasDate = injection.has_value();
@@ -205,6 +206,12 @@ SuvInfo computeSuv(const PetTags& tags) {
         const std::string date = tags.seriesDate.value_or(tags.acquisitionDate.value_or(""));
         injection = dicomDateTimeSeconds(date, *tags.startTime);
         injectionHasDate = injection.has_value() && !date.empty();
+        injectionDateAssumed = injectionHasDate;
+    }
+    if (injectionHasDate && !tags.seriesDate && !tags.acquisitionDate) {
+        // A dated injection but an undated scan: compare the times of day.
+        *injection = std::fmod(*injection, 86400.0);
+        injectionHasDate = false;
     }
 
     if (decay == "ADMIN") {
@@ -240,10 +247,13 @@ SuvInfo computeSuv(const PetTags& tags) {
         if (!scan) return fail("PET series lacks SeriesTime (0008,0031) and AcquisitionTime (0008,0032)" + tail);
 
         double dt = *scan - *injection;
-        if (!dated && dt < 0 && dt > -86400) {
-            dt += 86400; // injection before midnight, scan after, and no dates to say so
-            info.warning = "injection time is later than the scan time and no dates are given; assuming the "
-                           "injection was on the previous day";
+        if ((!dated || injectionDateAssumed) && dt < 0 && dt > -86400) {
+            // Injection before midnight, scan after, and no injection date to say so
+            // (StartTime alone is only assumed to fall on the series date).
+            dt += 86400;
+            *injection -= 86400;
+            info.warning = "injection time is later than the scan time and the injection has no date; assuming "
+                           "the injection was on the previous day";
         }
         if (dt < 0)
             return fail("the injection time (" + formatSeconds(*injection) + ") is after the scan start (" +

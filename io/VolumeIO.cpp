@@ -12,8 +12,12 @@
 #include <itkNiftiImageIO.h>
 #include <itkNrrdImageIO.h>
 
+#include <zlib.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <fstream>
 #include <limits>
 #include <sstream>
 
@@ -50,10 +54,26 @@ itk::ImageIOBase::Pointer makeIO(FileFormat f) {
     }
 }
 
+// ITK's description on one line (the CLI prints an error as one line), without
+// the "ITK ERROR: NrrdImageIO(0x55d0...): " object prefix.
 std::string itkReason(const itk::ExceptionObject& e) {
     std::string d = e.GetDescription();
-    while (!d.empty() && (d.back() == '\n' || d.back() == ' ')) d.pop_back();
-    return d;
+    if (d.rfind("ITK ERROR: ", 0) == 0) {
+        const auto close = d.find("): ");
+        if (close != std::string::npos) d = d.substr(close + 3);
+    }
+    std::string out;
+    bool space = false;
+    for (char c : d) {
+        if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+            space = !out.empty();
+            continue;
+        }
+        if (space) out += ' ';
+        space = false;
+        out += c;
+    }
+    return out;
 }
 
 std::string fmt(double v) {
@@ -65,9 +85,189 @@ std::string fmt(double v) {
 
 const char* kUnitsKey = "irplan_units";
 const char* kModalityKey = "irplan_modality";
+const char* kNiftiAuxPrefix = "irplan:"; // NIfTI aux_file: "irplan:UNITS[:MODALITY]"
+
+// ---- What ITK's readers let through ------------------------------------------
+// nifti1_io (inside ITK) silently replaces a zero pixdim by 1, fills a data
+// block that is too short with zeros and turns NaN/Inf floats into 0; MetaIO
+// prints "data not read completely" and returns a half-filled volume. These
+// checks read the file's own header and data length so such files are refused
+// (and NaNs counted) instead of being shown as plausible volumes.
+
+std::string bytesText(double b) {
+    std::ostringstream s;
+    s.precision(15);
+    s << b;
+    return s.str();
+}
+
+Error truncated(const fs::path& path, double have, double want) {
+    return Error(path.string() + " is truncated or damaged: it holds " + bytesText(std::max(0.0, have)) +
+                 " of the " + bytesText(want) + " bytes of voxel data its header announces");
+}
+
+class GzReader {
+public:
+    explicit GzReader(const fs::path& p) : f_(gzopen(p.string().c_str(), "rb")) {}
+    ~GzReader() {
+        if (f_) gzclose(f_);
+    }
+    GzReader(const GzReader&) = delete;
+    GzReader& operator=(const GzReader&) = delete;
+    explicit operator bool() const { return f_ != nullptr; }
+    // Bytes read (fewer at the end of the data or of a damaged stream).
+    size_t read(void* buf, size_t n) {
+        const int r = gzread(f_, buf, static_cast<unsigned>(n));
+        return r > 0 ? static_cast<size_t>(r) : 0;
+    }
+    bool skip(double offset) { return gzseek(f_, static_cast<z_off_t>(offset), SEEK_SET) >= 0; }
+
+private:
+    gzFile f_;
+};
+
+// Checks a NIfTI-1 file (.nii or .nii.gz) against its own header; returns the
+// number of NaN/Inf voxels (which the reader will have turned into 0).
+size_t checkNifti(const fs::path& path) {
+    GzReader in(path); // reads .nii transparently
+    if (!in) throw Error("cannot open " + path.string());
+    unsigned char h[348];
+    if (in.read(h, sizeof h) != sizeof h) throw Error(path.string() + " is truncated: its NIfTI header is incomplete");
+    int32_t sizeofHdr;
+    std::memcpy(&sizeofHdr, h, 4);
+    const bool swap = sizeofHdr != 348;
+    auto fix = [swap](unsigned char* p, size_t n) {
+        if (swap) std::reverse(p, p + n);
+    };
+    fix(reinterpret_cast<unsigned char*>(&sizeofHdr), 4);
+    if (sizeofHdr != 348) return 0; // not NIfTI-1: ITK decides
+    auto i16 = [&](size_t off) {
+        unsigned char b[2] = {h[off], h[off + 1]};
+        fix(b, 2);
+        int16_t v;
+        std::memcpy(&v, b, 2);
+        return static_cast<int>(v);
+    };
+    auto f32 = [&](size_t off) {
+        unsigned char b[4] = {h[off], h[off + 1], h[off + 2], h[off + 3]};
+        fix(b, 4);
+        float v;
+        std::memcpy(&v, b, 4);
+        return v;
+    };
+    const int nd = i16(40);
+    if (nd < 1 || nd > 7) return 0;
+    double voxels = 1;
+    for (int i = 1; i <= nd; ++i) {
+        if (i16(40 + 2 * i) < 1) return 0;
+        voxels *= i16(40 + 2 * i);
+    }
+    for (int i = 1; i <= std::min(nd, 3); ++i) {
+        const float p = f32(76 + 4 * i);
+        if (p == 0 || !std::isfinite(p))
+            throw Error(path.string() + " has spacing " + fmt(p) + " mm along axis " + std::to_string(i - 1) +
+                        " (pixdim[" + std::to_string(i) + "] of its NIfTI header); voxel sizes must be positive");
+    }
+    const int datatype = i16(70), bitpix = i16(72);
+    const double voxOffset = std::max<double>(f32(108), 348.0);
+    const double want = voxels * bitpix / 8.0;
+    // DT_FLOAT32, DT_COMPLEX64, DT_FLOAT64, DT_COMPLEX128.
+    const int floatBytes = (datatype == 16 || datatype == 32) ? 4 : (datatype == 64 || datatype == 1792) ? 8 : 0;
+    std::error_code ec;
+    const double fileSize = static_cast<double>(fs::file_size(path, ec));
+    const bool gz = files::extensionOf(path) == ".nii.gz";
+    if (floatBytes == 0) {
+        if (!gz) {
+            if (fileSize - voxOffset < want) throw truncated(path, fileSize - voxOffset, want);
+            return 0;
+        }
+        // gzip keeps the uncompressed length (mod 2^32) in its last 4 bytes.
+        std::ifstream raw(path, std::ios::binary);
+        unsigned char t[4] = {0, 0, 0, 0};
+        raw.seekg(-4, std::ios::end);
+        raw.read(reinterpret_cast<char*>(t), 4);
+        const uint32_t isize = t[0] | (t[1] << 8) | (t[2] << 16) | (static_cast<uint32_t>(t[3]) << 24);
+        if (raw && isize == static_cast<uint32_t>(static_cast<uint64_t>(voxOffset + want))) return 0;
+        // Otherwise (several gzip members, or damage): count the bytes below.
+    }
+    if (!in.skip(voxOffset)) throw truncated(path, 0, want);
+    std::vector<unsigned char> buf(1 << 20);
+    double have = 0;
+    size_t nonFinite = 0;
+    while (have < want) {
+        const size_t n = in.read(buf.data(), static_cast<size_t>(std::min<double>(buf.size(), want - have)));
+        if (n == 0) break;
+        for (size_t i = 0; floatBytes && i + floatBytes <= n; i += floatBytes) {
+            fix(&buf[i], floatBytes);
+            if (floatBytes == 4) {
+                float v;
+                std::memcpy(&v, &buf[i], 4);
+                nonFinite += !std::isfinite(v);
+            } else {
+                double v;
+                std::memcpy(&v, &buf[i], 8);
+                nonFinite += !std::isfinite(v);
+            }
+        }
+        have += static_cast<double>(n);
+    }
+    if (have < want) throw truncated(path, have, want);
+    return nonFinite;
+}
+
+// Checks that a MetaImage's data (LOCAL or a separate file) is as long as its
+// header says; list and pattern data files are left to ITK.
+void checkMetaImage(const fs::path& path, const itk::ImageIOBase* io) {
+    std::ifstream in(path, std::ios::binary);
+    std::string line, dataFile;
+    double headerEnd = 0, compressedSize = -1;
+    long skip = 0;
+    bool compressed = false;
+    while (std::getline(in, line)) {
+        headerEnd += static_cast<double>(line.size() + 1);
+        if (headerEnd > (1 << 20)) return; // no sane header
+        const auto eq = line.find('=');
+        if (eq == std::string::npos) continue;
+        auto trimmed = [](std::string t) {
+            const char* ws = " \t\r";
+            t.erase(0, t.find_first_not_of(ws));
+            t.erase(t.find_last_not_of(ws) + 1);
+            return t;
+        };
+        const std::string key = trimmed(line.substr(0, eq)), value = trimmed(line.substr(eq + 1));
+        if (key == "CompressedData") compressed = value == "True" || value == "true" || value == "1";
+        if (key == "CompressedDataSize") compressedSize = std::atof(value.c_str());
+        if (key == "HeaderSize") skip = std::atol(value.c_str());
+        if (key == "ElementDataFile") {
+            dataFile = value;
+            break;
+        }
+    }
+    if (dataFile.empty() || dataFile.rfind("LIST", 0) == 0 || dataFile.find('%') != std::string::npos) return;
+    double want = 1;
+    for (unsigned i = 0; i < io->GetNumberOfDimensions(); ++i) want *= static_cast<double>(io->GetDimensions(i));
+    want *= static_cast<double>(io->GetComponentSize() * io->GetNumberOfComponents());
+    if (compressed) {
+        if (compressedSize <= 0) return; // length unknown
+        want = compressedSize;
+    }
+    std::error_code ec;
+    double have;
+    if (dataFile == "LOCAL") {
+        have = static_cast<double>(fs::file_size(path, ec)) - headerEnd;
+    } else {
+        fs::path df = dataFile;
+        if (df.is_relative()) df = path.parent_path() / df;
+        if (!fs::is_regular_file(df, ec))
+            throw Error(path.string() + " names the data file " + df.string() + ", which does not exist");
+        have = static_cast<double>(fs::file_size(df, ec)) - static_cast<double>(std::max(0L, skip));
+    }
+    if (have < want) throw truncated(path, have, want);
+}
 
 // Opens the header, checks it describes one scalar 3D volume of sane size.
-itk::ImageIOBase::Pointer openHeader(const fs::path& path, bool requireInteger) {
+// For NIfTI, *niftiNonFinite receives the number of NaN/Inf voxels in the file.
+itk::ImageIOBase::Pointer openHeader(const fs::path& path, bool requireInteger, size_t* niftiNonFinite = nullptr) {
     std::error_code ec;
     if (!fs::exists(path, ec)) throw Error("no such file or directory: " + path.string());
     if (!fs::is_regular_file(path, ec)) throw Error(path.string() + " is not a regular file");
@@ -111,6 +311,12 @@ itk::ImageIOBase::Pointer openHeader(const fs::path& path, bool requireInteger) 
             throw Error(path.string() + " has spacing " + fmt(s) + " mm along axis " + std::to_string(i) +
                         "; voxel sizes must be positive");
     }
+    if (format == FileFormat::Nifti) {
+        const size_t bad = checkNifti(path);
+        if (niftiNonFinite) *niftiNonFinite = bad;
+    } else if (format == FileFormat::Meta) {
+        checkMetaImage(path, io);
+    }
     if (requireInteger) {
         using C = itk::IOComponentEnum;
         const C c = io->GetComponentType();
@@ -141,6 +347,13 @@ void parseNotes(const itk::MetaDataDictionary& dict, VolumeMeta& meta) {
     std::string units, modality, notes;
     itk::ExposeMetaData<std::string>(dict, kUnitsKey, units);
     itk::ExposeMetaData<std::string>(dict, kModalityKey, modality);
+    std::string aux;
+    if (itk::ExposeMetaData<std::string>(dict, "aux_file", aux) && aux.rfind(kNiftiAuxPrefix, 0) == 0) {
+        aux = aux.substr(std::string(kNiftiAuxPrefix).size());
+        const auto colon = aux.find(':');
+        units = aux.substr(0, colon);
+        if (colon != std::string::npos) modality = aux.substr(colon + 1);
+    }
     if (itk::ExposeMetaData<std::string>(dict, itk::ITK_FileNotes, notes) && notes.rfind("irplan ", 0) == 0) {
         std::istringstream in(notes.substr(7));
         std::string kv;
@@ -213,6 +426,12 @@ void writeImage(const TImage* image, const fs::path& path, bool compress, const 
         if (format != FileFormat::Nifti) {
             itk::EncapsulateMetaData<std::string>(dict, kUnitsKey, units);
             if (!modality.empty()) itk::EncapsulateMetaData<std::string>(dict, kModalityKey, modality);
+        } else {
+            // ITK 5.2's NIfTI writer drops ITK_FileNotes (descrip stays empty); aux_file
+            // (23 characters at most) is the one free-text field it writes.
+            std::string aux = std::string(kNiftiAuxPrefix) + units;
+            if (!modality.empty() && aux.size() + 1 + modality.size() <= 23) aux += ":" + modality;
+            itk::EncapsulateMetaData<std::string>(dict, "aux_file", aux);
         }
     }
     view->SetMetaDataDictionary(dict);
@@ -271,10 +490,12 @@ Volume readVolume(const fs::path& path, const ReadOptions& options) {
         if (!isDicomFile(path))
             throw Error(path.string() + " is neither DICOM nor a supported image file (.nii, .nii.gz, .nrrd, "
                                         ".nhdr, .mha, .mhd)");
-        // One file of a series: read the series it belongs to from its directory.
-        files::registerInput(path.parent_path());
+        // One file of a series: read the series it belongs to from its directory
+        // ("." for a bare file name).
+        const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+        files::registerInput(dir);
         const std::string uid = options.seriesUid.empty() ? seriesUidOfFile(path) : options.seriesUid;
-        v = readDicomDirectory(path.parent_path(), uid, options.progress);
+        v = readDicomDirectory(dir, uid, options.progress);
     } else {
         files::registerInput(path);
         if (formatOf(path) == FileFormat::Meta && files::extensionOf(path) == ".mhd") {
@@ -282,7 +503,15 @@ Volume readVolume(const fs::path& path, const ReadOptions& options) {
             files::registerInput(fs::path(path).replace_extension(".raw"));
             files::registerInput(fs::path(path).replace_extension(".zraw"));
         }
-        auto io = openHeader(path, false);
+        size_t niftiNonFinite = 0;
+        auto io = openHeader(path, false, &niftiNonFinite);
+        if (niftiNonFinite > 0) {
+            if (!options.allowNonFinite)
+                throw Error(path.string() + " has " + std::to_string(niftiNonFinite) +
+                            " voxels that are NaN or infinite; IRPlan will not guess values for them");
+            v.meta.warnings.push_back(std::to_string(niftiNonFinite) +
+                                      " voxels are NaN or infinite in the file; the NIfTI reader stores them as 0");
+        }
         options.progress.update(0.1, "reading " + path.filename().string());
         v.image = readWithIO<FloatImage>(path, io);
         v.meta.format = formatName(formatOf(path));
