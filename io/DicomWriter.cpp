@@ -66,6 +66,7 @@ void writeDicomSeries(const FloatImage* image, const fs::path& dir, const DicomS
     const auto& dir3 = image->GetDirection();
     const std::string sopClass = sopClassFor(spec.modality);
     const bool isCt = spec.modality == "CT";
+    const bool isMr = spec.modality == "MR";
     const float* data = image->GetBufferPointer();
 
     for (size_t k = 0; k < nz; ++k) {
@@ -76,9 +77,16 @@ void writeDicomSeries(const FloatImage* image, const fs::path& dir, const DicomS
         std::vector<uint16_t> stored(nx * ny);
         gdcm::PixelFormat pf = gdcm::PixelFormat::UINT16;
         if (isCt) {
+            // Signed, so air below -1024 HU (noise) is kept rather than clipped.
+            pf = gdcm::PixelFormat::INT16;
             intercept = -1024.0;
             for (size_t i = 0; i < nx * ny; ++i)
-                stored[i] = static_cast<uint16_t>(std::clamp(std::lround(slice[i] + 1024.0), 0L, 65535L));
+                stored[i] = static_cast<uint16_t>(static_cast<int16_t>(std::clamp(std::lround(slice[i] + 1024.0), -32768L, 32767L)));
+        } else if (isMr) {
+            // The legacy MR IOD has no rescale (GDCM would turn the object into an
+            // Enhanced MR): unsigned values as they are.
+            for (size_t i = 0; i < nx * ny; ++i)
+                stored[i] = static_cast<uint16_t>(std::clamp(std::lround(slice[i]), 0L, 65535L));
         } else {
             pf = gdcm::PixelFormat::INT16;
             float maxAbs = 0;
@@ -142,8 +150,10 @@ void writeDicomSeries(const FloatImage* image, const fs::path& dir, const DicomS
         put(ds, 0x0020, 0x0052, "UI", spec.frameOfReferenceUid);
         put(ds, 0x0020, 0x0011, "IS", std::to_string(spec.seriesNumber));
         put(ds, 0x0020, 0x0013, "IS", std::to_string(k + 1));
-        put(ds, 0x0028, 0x1052, "DS", num(intercept));
-        put(ds, 0x0028, 0x1053, "DS", num(slope));
+        if (!isMr) {
+            put(ds, 0x0028, 0x1052, "DS", num(intercept));
+            put(ds, 0x0028, 0x1053, "DS", num(slope));
+        }
         if (isCt) put(ds, 0x0028, 0x1054, "LO", "HU");
         if (spec.pet) {
             const PetSeriesTags& pet = *spec.pet;

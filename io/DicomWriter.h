@@ -40,8 +40,9 @@ struct DicomSeriesSpec {
 // A DICOM UID under the 2.25 (UUID-derived) root, stable for the same text.
 std::string dicomUidFor(const std::string& text);
 
-// Values are stored as int16 with a per-slice RescaleSlope (PET/MR) or as
-// HU + 1024 in uint16 with RescaleIntercept -1024 (CT). Writes into `dir`
+// Values are stored as int16 with a per-slice RescaleSlope (PET), as HU +
+// 1024 in int16 with RescaleIntercept -1024 (CT), or rounded in uint16 (MR,
+// whose legacy IOD has no rescale). Writes into `dir`
 // (created; an existing file of the same name is replaced atomically).
 void writeDicomSeries(const FloatImage* image, const std::filesystem::path& dir, const DicomSeriesSpec& spec,
                       const Progress& progress = {});

@@ -14,7 +14,11 @@ constexpr double kStep = 2.5;       // growth per iteration
 constexpr double kInfluence = 30.0; // an attraction point pulls the nearest node within this
 constexpr double kKill = 5.0;       // points this close to a node are reached
 constexpr int kPointsPerTree = 2600;
-constexpr double kLeafRadius = 0.5; // Murray leaf radius before scaling
+constexpr double kLeafRadius = 0.5; // leaf radius before scaling
+// Radius law r^g = sum of the children's r^g. Murray's g = 3 needs thousands of
+// leaves to reach a 14 mm trunk from 1 mm twigs; g = 2.6 (within the 2.5-3
+// range measured in vascular trees) does it with the ~700 leaves grown here.
+constexpr double kRadiusExponent = 2.6;
 constexpr double kTreeClearance = 6.0; // a node keeps this far from other trees' nodes
 
 struct Node {
@@ -129,15 +133,13 @@ private:
     std::unordered_map<long long, std::vector<int>> grid_;
 };
 
-// Murray radii from the leaves up: r^3 = sum of children's r^3.
+// Radii from the leaves up: r^g = sum of the children's r^g.
 void assignRadii(std::vector<Node>& nodes) {
+    std::vector<double> sum(nodes.size(), 0.0);
     for (size_t i = nodes.size(); i-- > 0;) {
         Node& n = nodes[i];
-        if (n.children == 0) n.radius = kLeafRadius;
-        if (n.parent >= 0) {
-            Node& p = nodes[static_cast<size_t>(n.parent)];
-            p.radius = std::cbrt(p.radius * p.radius * p.radius + n.radius * n.radius * n.radius);
-        }
+        n.radius = n.children == 0 ? kLeafRadius : std::pow(sum[i], 1.0 / kRadiusExponent);
+        if (n.parent >= 0) sum[static_cast<size_t>(n.parent)] += std::pow(n.radius, kRadiusExponent);
     }
 }
 

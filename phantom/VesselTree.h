@@ -2,7 +2,7 @@
 // Grows the liver's vessel trees by space colonisation: attraction points fill
 // the liver, every tree node grows towards the points nearest to it, and the
 // trees branch where their points pull apart, so the vessels reach every part
-// of the organ. Radii follow Murray's law (r^3 = sum of the children's r^3),
+// of the organ. Radii follow a Murray-type law (r^2.6 = sum of the children's r^2.6),
 // scaled so the portal vein enters the hilum at ~13-14 mm and the hepatic veins
 // leave at 9-11 mm; the terminal branches are ~1 mm. Where a portal and a
 // hepatic branch would touch, the thinner one is pruned, so trees never cross.
