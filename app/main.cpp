@@ -1,7 +1,7 @@
 // irplan: the command-line entry point. Every subcommand calls the same domain
 // functions as the GUI panels; errors end in one readable line and exit code 1
 // (2 for a malformed command line).
-#include "app/cli/Commands.h"
+#include "app/cli/CommandRegistry.h"
 #include "core/Error.h"
 #include "core/Log.h"
 
@@ -20,9 +20,7 @@ int main(int argc, char** argv) {
     CLI::App app{"IRPlan: PET/CT/MR fusion, liver lesion segmentation and ablation planning"};
     app.require_subcommand(1);
     app.set_version_flag("--version", "irplan 0.1.0");
-    cli::addInfoCommand(app);
-    cli::addPhantomCommand(app);
-    cli::addDemoCommand(app);
+    cli::addAllCommands(app);
 
     try {
         app.parse(argc, argv);

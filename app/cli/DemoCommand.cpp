@@ -2,7 +2,7 @@
 // phantom and writes its case file; later stages (registration, segmentation,
 // planning, screenshots) run as they are available.
 #include "app/cli/CliSupport.h"
-#include "app/cli/Commands.h"
+#include "app/cli/CommandRegistry.h"
 #include "io/VolumeInfo.h"
 #include "phantom/Phantom.h"
 
@@ -18,6 +18,7 @@ struct DemoOptions {
 };
 } // namespace
 
+namespace {
 void addDemoCommand(CLI::App& app) {
     auto opt = std::make_shared<DemoOptions>();
     CLI::App* cmd = app.add_subcommand("demo", "Run IRPlan on the built-in phantom case");
@@ -41,5 +42,8 @@ void addDemoCommand(CLI::App& app) {
                       << l.tissue.suv << ", " << l.note << "\n";
     });
 }
+
+const CommandRegistrar registrar(900, addDemoCommand);
+} // namespace
 
 } // namespace irplan::cli

@@ -1,6 +1,6 @@
 // irplan info PATH [--json] [--series UID]
 #include "app/cli/CliSupport.h"
-#include "app/cli/Commands.h"
+#include "app/cli/CommandRegistry.h"
 #include "io/VolumeIO.h"
 #include "io/VolumeInfo.h"
 
@@ -36,6 +36,7 @@ void printText(const Json& j) {
 }
 } // namespace
 
+namespace {
 void addInfoCommand(CLI::App& app) {
     auto opt = std::make_shared<InfoOptions>();
     CLI::App* cmd = app.add_subcommand("info", "Describe a volume: geometry (LPS mm), units, value range, SUV");
@@ -52,5 +53,8 @@ void addInfoCommand(CLI::App& app) {
         else printText(j);
     });
 }
+
+const CommandRegistrar registrar(10, addInfoCommand);
+} // namespace
 
 } // namespace irplan::cli

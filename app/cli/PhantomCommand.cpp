@@ -1,6 +1,6 @@
 // irplan phantom --out DIR [--seed N] [--clinical] [--dicom] [--mr] [--spacing sx,sy,sz] [--json]
 #include "app/cli/CliSupport.h"
-#include "app/cli/Commands.h"
+#include "app/cli/CommandRegistry.h"
 #include "core/Error.h"
 #include "phantom/Phantom.h"
 
@@ -39,6 +39,7 @@ Json summary(const phantom::PhantomCase& p, const phantom::PhantomFiles& f) {
 }
 } // namespace
 
+namespace {
 void addPhantomCommand(CLI::App& app) {
     auto opt = std::make_shared<PhantomCliOptions>();
     CLI::App* cmd = app.add_subcommand("phantom", "Generate the digital liver phantom (CT arterial + portal, PET, labels, truth)");
@@ -61,5 +62,8 @@ void addPhantomCommand(CLI::App& app) {
         printJson(summary(p, files));
     });
 }
+
+const CommandRegistrar registrar(20, addPhantomCommand);
+} // namespace
 
 } // namespace irplan::cli

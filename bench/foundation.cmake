@@ -1,0 +1,2 @@
+irplan_add_bench(foundation_bench FoundationBench.cpp)
+target_link_libraries(foundation_bench PRIVATE irplan_phantom)

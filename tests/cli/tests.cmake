@@ -1,0 +1,2 @@
+irplan_add_test(cli_tests SOURCES cli/BadInputTest.cpp cli/InfoCliTest.cpp
+  LIBS irplan_io LABELS cli)
