@@ -1,2 +1,2 @@
-irplan_add_test(cli_tests SOURCES cli/BadInputTest.cpp cli/InfoCliTest.cpp
+irplan_add_test(cli_tests SOURCES cli/BadInputTest.cpp cli/InfoCliTest.cpp cli/RtStructCliTest.cpp
   LIBS irplan_io LABELS cli)
