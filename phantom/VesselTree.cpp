@@ -47,40 +47,41 @@ public:
         return id;
     }
 
-    // True when a node of another tree lies within `r` of p.
-    bool otherTreeWithin(const Vec3& p, int tree, double r) const {
+    // Calls f(node index) for every node in the 27 hash cells around p.
+    template <class F>
+    void forNodesNear(const Vec3& p, F&& f) const {
         for (int dx = -1; dx <= 1; ++dx)
             for (int dy = -1; dy <= 1; ++dy)
                 for (int dz = -1; dz <= 1; ++dz) {
                     auto it = grid_.find(key(p + Vec3{dx * kInfluence, dy * kInfluence, dz * kInfluence}, kInfluence));
                     if (it == grid_.end()) continue;
-                    for (int n : it->second) {
-                        const Node& node = nodes_[static_cast<size_t>(n)];
-                        if (node.tree != tree && distance(node.p, p) < r) return true;
-                    }
+                    for (int n : it->second) f(n);
                 }
-        return false;
+    }
+
+    // True when a node of another tree lies within `r` of p.
+    bool otherTreeWithin(const Vec3& p, int tree, double r) const {
+        bool found = false;
+        forNodesNear(p, [&](int n) {
+            const Node& node = nodes_[static_cast<size_t>(n)];
+            found = found || (node.tree != tree && distance(node.p, p) < r);
+        });
+        return found;
     }
 
     // Nearest node of `tree` within the influence radius, or -1.
     int nearest(const Vec3& p, int tree) const {
         int best = -1;
         double bestD = kInfluence;
-        for (int dx = -1; dx <= 1; ++dx)
-            for (int dy = -1; dy <= 1; ++dy)
-                for (int dz = -1; dz <= 1; ++dz) {
-                    auto it = grid_.find(key(p + Vec3{dx * kInfluence, dy * kInfluence, dz * kInfluence}, kInfluence));
-                    if (it == grid_.end()) continue;
-                    for (int n : it->second) {
-                        const Node& node = nodes_[static_cast<size_t>(n)];
-                        if (node.tree != tree) continue;
-                        const double d = distance(node.p, p);
-                        if (d < bestD) {
-                            bestD = d;
-                            best = n;
-                        }
-                    }
-                }
+        forNodesNear(p, [&](int n) {
+            const Node& node = nodes_[static_cast<size_t>(n)];
+            if (node.tree != tree) return;
+            const double d = distance(node.p, p);
+            if (d < bestD) {
+                bestD = d;
+                best = n;
+            }
+        });
         return best;
     }
 
