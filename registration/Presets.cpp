@@ -110,6 +110,34 @@ LoadedPreset loadPreset(const std::string& nameOrFolder) {
         p.fileNames.push_back(name);
         p.stages.push_back(std::move(pf));
     }
+    p.info.stageMasks.assign(p.fileNames.size(), "");
+    if (auto sm = j.find("stage_masks"); sm != j.end() && !sm->is_null()) {
+        if (!sm->is_object()) throw Error(origin + ": preset.json \"stage_masks\" must map stage files to \"bone\"");
+        for (auto it = sm->begin(); it != sm->end(); ++it) {
+            const auto f = std::find(p.fileNames.begin(), p.fileNames.end(), it.key());
+            if (f == p.fileNames.end() || !it.value().is_string() || it.value().get<std::string>() != "bone")
+                throw Error(origin + ": stage_masks." + it.key() + " must name a stage and be \"bone\"");
+            p.info.stageMasks[size_t(f - p.fileNames.begin())] = "bone";
+        }
+    }
+    if (auto a = j.find("anchor"); a != j.end() && !a->is_null()) {
+        if (!a->is_object() || !a->contains("stage") || !(*a)["stage"].is_string() || a->value("mask", "") != "bone")
+            throw Error(origin + ": preset.json \"anchor\" must be {\"stage\": file, \"mask\": \"bone\"}");
+        const std::string name = (*a)["stage"].get<std::string>();
+        std::string text;
+        if (auto it = filesByName.find(name); it != filesByName.end()) text = it->second;
+        else {
+            const fs::path f = fs::path(nameOrFolder) / name;
+            std::error_code ec;
+            if (!fs::is_regular_file(f, ec)) throw Error(origin + ": anchor stage file " + name + " is missing");
+            text = files::readText(f);
+        }
+        ParameterFile pf = ParameterFile::parse(text, origin + "/" + name);
+        if (stageKind(pf, origin + "/" + name) != "rigid")
+            throw Error(origin + ": the anchor stage must be rigid (EulerTransform)");
+        p.anchor = std::move(pf);
+        p.info.anchorMask = "bone";
+    }
     if (p.info.stages.front() == "bspline")
         throw Error(origin + ": the first stage must be rigid or affine (the quality gate checks its pose)");
     const nlohmann::json qa = j.value("qa", nlohmann::json::object());

@@ -36,6 +36,12 @@ struct PresetInfo {
     // are the starting pose and large motions are implausible.
     bool sameScanner = false;
     std::vector<std::string> stages; // "rigid", "affine", "bspline", in order
+    // A rigid stage run before the others on a mask of the fixed image ("bone":
+    // its bone, when the fixed image is a CT); empty when the preset has none.
+    std::string anchorMask;
+    // Per stage: "" (the user's fixed mask, if any) or "bone" (the fixed CT's bone,
+    // used when the user gave no fixed mask and the fixed image is a CT).
+    std::vector<std::string> stageMasks;
     QaLimits qa;
 
     bool deformable() const;

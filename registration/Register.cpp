@@ -3,13 +3,14 @@
 #include "core/Error.h"
 #include "core/Files.h"
 #include "core/Log.h"
-#include "registration/detail/ElastixLog.h"
+#include "registration/detail/ElastixRunner.h"
 #include "registration/detail/ElastixProcess.h"
 #include "registration/detail/ImageOps.h"
 #include "registration/detail/Initializer.h"
 #include "registration/detail/PresetFiles.h"
 #include "registration/detail/ResultWriter.h"
 #include "registration/detail/TransformChain.h"
+#include "registration/Masks.h"
 
 #include <itkImageFileWriter.h>
 #include <itkMetaImageIO.h>
@@ -92,6 +93,7 @@ Affine overlayMotion(const Vec3& rotation_deg, const Vec3& c, const Vec3& t) {
     return Affine::rigid(R, c, t);
 }
 
+
 } // namespace
 
 Registration registerVolumes(const RegisterRequest& rq) {
@@ -130,87 +132,32 @@ Registration registerVolumes(const RegisterRequest& rq) {
     const fs::path dir = tmp.path();
     writeTemp<FloatImage>(rq.fixed->image, dir / "fixed.mha");
     writeTemp<FloatImage>(rq.moving->image, dir / "moving.mha");
-    std::vector<std::string> args{"-f", (dir / "fixed.mha").string(), "-m", (dir / "moving.mha").string()};
-    if (fixedMask) {
-        writeTemp<MaskImage>(fixedMask, dir / "fixed_mask.mha");
-        args.insert(args.end(), {"-fMask", (dir / "fixed_mask.mha").string()});
-    }
-    if (movingMask) {
-        writeTemp<MaskImage>(movingMask, dir / "moving_mask.mha");
-        args.insert(args.end(), {"-mMask", (dir / "moving_mask.mha").string()});
-    }
-    std::vector<StagePlan> plan;
-    std::vector<fs::path> parameterFiles;
-    for (size_t i = 0; i < preset.stages.size(); ++i) {
-        ParameterFile p = preset.stages[i];
-        if (rq.iterationScale != 1.0) {
-            std::vector<double> its = p.numbers("MaximumNumberOfIterations");
-            for (double& v : its) v = std::max(1.0, std::round(v * rq.iterationScale));
-            p.setNumbers("MaximumNumberOfIterations", its);
-        }
-        const fs::path f = dir / ("ElastixParameters." + std::to_string(i) + ".txt");
-        p.write(f);
-        parameterFiles.push_back(f);
-        args.insert(args.end(), {"-p", f.string()});
-        const auto its = p.numbers("MaximumNumberOfIterations");
-        plan.push_back({preset.info.stages[i], int(p.number("NumberOfResolutions").value_or(1)),
-                        its.empty() ? 1 : int(its.front())});
-    }
-    affineTransformFile(init.fixedToMoving, rq.fixed->image).write(dir / "InitialTransform.txt");
-    fs::create_directories(dir / "out");
-    const int threads = threadsOf(rq.elastix);
-    args.insert(args.end(), {"-t0", (dir / "InitialTransform.txt").string(), "-out", (dir / "out").string(),
-                             "-threads", std::to_string(threads)});
+    if (fixedMask) writeTemp<MaskImage>(fixedMask, dir / "fixed_mask.mha");
+    if (movingMask) writeTemp<MaskImage>(movingMask, dir / "moving_mask.mha");
+    StageRunInputs si;
+    si.workDir = dir;
+    si.elastix = elastix;
+    si.fixed = rq.fixed;
+    si.fixedMask = fixedMask;
+    si.movingMask = movingMask;
+    si.preset = &preset;
+    si.iterationScale = rq.iterationScale;
+    si.threads = threadsOf(rq.elastix);
+    si.settings = rq.elastix;
+    const Affine searchPose = init.fixedToMoving;
+    const StageRunOutput run = runStages(si, init.fixedToMoving, init.reason, progress.sub(0.2, 0.8));
+    init.fixedToMoving = run.start;
 
-    // ---- elastix ----
-    ElastixLogParser parser(plan);
-    const Progress elastixProgress = progress.sub(0.2, 0.8);
-    auto lastReport = Clock::now() - std::chrono::seconds(1);
-    std::string version;
-    elastixProgress.update(0.0, "elastix starting");
-    const ProcessResult run = runProcess(
-        elastix, args, dir,
-        [&](const std::string& line) {
-            static const std::regex versionRe(R"(ELASTIX version: (\S+))");
-            std::smatch m;
-            if (version.empty() && std::regex_search(line, m, versionRe)) version = m[1];
-            const bool changed = parser.feed(line);
-            // At most a few reports a second: elastix prints a line per iteration.
-            if (changed && Clock::now() - lastReport > std::chrono::milliseconds(250)) {
-                lastReport = Clock::now();
-                elastixProgress.update(parser.fraction(), parser.stageText());
-            }
-        },
-        progress, rq.elastix.timeLimit_s, "elastix");
-    if (run.signalled || run.exitCode != 0)
-        throw Error(explainElastixFailure("elastix (" + preset.info.name + ")", run.exitCode, run.signalled,
-                                          run.signal, parser.errors(), run.tail));
-    const fs::path finalFile = dir / "out" / ("TransformParameters." + std::to_string(preset.stages.size() - 1) + ".txt");
-    if (!fs::exists(finalFile))
-        throw Error("elastix finished without writing its transform (" + finalFile.filename().string() +
-                    "); its last output: " + (run.tail.empty() ? std::string("none") : run.tail.back()));
-
-    // ---- stage the chain under the names the result folder uses ----
     StagedResult staged;
-    staged.stagingDir = dir / "out";
-    fs::copy_file(dir / "InitialTransform.txt", dir / "out" / "InitialTransform.txt",
-                  fs::copy_options::overwrite_existing);
-    staged.chainNames.push_back("InitialTransform.txt");
-    for (size_t i = 0; i < preset.stages.size(); ++i) {
-        const std::string name = "TransformParameters." + std::to_string(i) + ".txt";
-        ParameterFile p = ParameterFile::read(dir / "out" / name);
-        p.setString("InitialTransformParametersFileName", (dir / "out" / staged.chainNames.back()).string());
-        p.write(dir / "out" / name);
-        staged.chainNames.push_back(name);
-    }
-    staged.extraFiles = parameterFiles;
-    staged.extraFiles.push_back(dir / "out" / "elastix.log");
+    staged.stagingDir = run.stagingDir;
+    staged.chainNames = run.chainNames;
+    staged.extraFiles = run.extraFiles;
     staged.fixed = rq.fixed;
     staged.moving = rq.moving;
     staged.fixedMask = fixedMask;
     staged.movingMask = movingMask;
     staged.preset = &preset;
-    staged.initial = init.fixedToMoving;
+    staged.initial = searchPose; // metric_before: the pose before any elastix run
 
     Json& j = staged.json;
     j["irplan_registration_version"] = 1;
@@ -225,14 +172,18 @@ Registration registerVolumes(const RegisterRequest& rq) {
                  {"reason", init.reason},
                  {"matrix_fixed_to_moving_lps", init.fixedToMoving.toRowMajor4x4()},
                  {"details", init.details}};
+    j["init"]["anchor"] = run.json.value("anchor", Json(nullptr));
     j["elastix"] = {{"executable", elastix.string()},
-                    {"version", version},
-                    {"threads", threads},
+                    {"version", run.version},
+                    {"threads", si.threads},
                     {"stages", preset.info.stages},
-                    {"final_metric", parser.finalMetrics()},
+                    {"runs", run.json["runs"]},
+                    {"final_metric", run.json["final_metric"]},
                     {"iteration_scale", rq.iterationScale}};
+    if (run.json.contains("sampler")) j["elastix"]["sampler"] = run.json["sampler"];
     j["init_seconds"] = initSeconds;
-    j["elastix_seconds"] = run.seconds;
+    j["anchor_seconds"] = run.anchorSeconds;
+    j["elastix_seconds"] = run.elastixSeconds;
 
     const Json result = finishResult(staged, rq.outputDir, rq.elastix, progress.sub(0.8, 1.0));
     Json final = result;

@@ -1,5 +1,6 @@
 #include "registration/detail/PoseSearch.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -12,10 +13,12 @@ Affine rigidAbout(const Vec3& w, const Vec3& centre, const Vec3& t) {
 }
 
 double poseObjective(const SampledMetric& metric, const Affine& fixedToMoving, double minOverlap, double* overlap,
-                     PoseObjective objective) {
+                     PoseObjective objective, double miScale, double edgeScale) {
     double ov = 0;
     double mi = metric.evaluate(fixedToMoving, &ov);
     if (objective == PoseObjective::EdgeAlignment) mi = metric.edgeAlignment(fixedToMoving);
+    else if (objective == PoseObjective::Combined)
+        mi = mi / miScale + metric.edgeAlignment(fixedToMoving) / edgeScale;
     if (overlap) *overlap = ov;
     // Few samples inside the moving image make MI meaningless (and easy to
     // inflate); scale it down so the search keeps the images on each other.
@@ -29,9 +32,14 @@ PoseResult refinePose(const SampledMetric& metric, const Affine& start, const Re
     auto affineOf = [&](const std::array<double, 6>& p) {
         return start * rigidAbout(Vec3{p[0], p[1], p[2]} / r, c, Vec3{p[3], p[4], p[5]});
     };
+    double miScale = 1, edgeScale = 1;
+    if (o.objective == PoseObjective::Combined) {
+        miScale = std::max(1e-6, metric.evaluate(start));
+        edgeScale = std::max(1e-6, metric.edgeAlignment(start));
+    }
     PoseResult best;
     best.fixedToMoving = start;
-    best.metric = poseObjective(metric, start, o.minOverlap, &best.overlap, o.objective);
+    best.metric = poseObjective(metric, start, o.minOverlap, &best.overlap, o.objective, miScale, edgeScale);
     best.evaluations = 1;
     double step = o.initialStep_mm;
     const int firstParam = o.rotate ? 0 : 3;
@@ -48,7 +56,7 @@ PoseResult refinePose(const SampledMetric& metric, const Affine& start, const Re
                     trial[size_t(k)] += sign * s;
                     double ov = 0;
                     const Affine a = affineOf(trial);
-                    const double m = poseObjective(metric, a, o.minOverlap, &ov, o.objective);
+                    const double m = poseObjective(metric, a, o.minOverlap, &ov, o.objective, miScale, edgeScale);
                     ++best.evaluations;
                     if (m > best.metric + 1e-9) {
                         u = trial;

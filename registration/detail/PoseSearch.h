@@ -14,7 +14,13 @@ struct PoseResult {
     int evaluations = 0;
 };
 
-enum class PoseObjective { MutualInformation, EdgeAlignment };
+enum class PoseObjective {
+    MutualInformation,
+    EdgeAlignment,
+    // Relative change of both: MI / MI(start) + edges / edges(start). Moves along
+    // MI's near-flat ridges towards better edge agreement.
+    Combined,
+};
 
 struct RefineOptions {
     PoseObjective objective = PoseObjective::MutualInformation;
@@ -27,7 +33,8 @@ struct RefineOptions {
 
 // The objective the searches maximise.
 double poseObjective(const SampledMetric& metric, const Affine& fixedToMoving, double minOverlap,
-                     double* overlap = nullptr, PoseObjective objective = PoseObjective::MutualInformation);
+                     double* overlap = nullptr, PoseObjective objective = PoseObjective::MutualInformation,
+                     double miScale = 1.0, double edgeScale = 1.0);
 
 // Rigid refinement of `start`: the result is start o (rotation about the sample
 // centroid + translation), applied in fixed space.

@@ -3,6 +3,7 @@
 #include "registration/Presets.h"
 #include "registration/detail/ParameterFile.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@ struct LoadedPreset {
     PresetInfo info;
     std::vector<std::string> fileNames; // as in preset.json
     std::vector<ParameterFile> stages;
+    std::optional<ParameterFile> anchor; // see PresetInfo::anchorMask
 };
 
 LoadedPreset loadPreset(const std::string& nameOrFolder);

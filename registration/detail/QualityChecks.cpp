@@ -249,13 +249,16 @@ QualityOutputs evaluateQuality(const QualityInputs& in, const Progress& progress
         out.metricAfter = metric.evaluate(in.linear);
     }
     {
-        const double gain = out.metricAfter - out.metricBefore;
-        // A decrease only warns: a manual nudge may trade the metric for what the user sees.
-        QaCheck c = check("metric_gain", gain, Limit{-1e-3, -1e-3}, true,
+        // Relative change: a decrease of more than 10% warns. Smaller decreases happen by
+        // design (a search start is already MI-optimal at a coarse scale; a bone-driven
+        // affine stage or a manual nudge trades whole-image MI for anatomy).
+        const double change = out.metricBefore > 0 ? (out.metricAfter - out.metricBefore) / out.metricBefore : 0.0;
+        QaCheck c = check("metric_change", change, Limit{-0.10, -0.10}, true,
                           "mutual information went from " + fmt(out.metricBefore, 3) + " at the start to " +
-                              fmt(out.metricAfter, 3) + " after registration");
+                              fmt(out.metricAfter, 3) + " after registration (" + (change >= 0 ? "+" : "") +
+                              fmt(100 * change, 1) + "%)");
         c.failLimit.reset();
-        c.verdict = judge(gain, c.warnLimit, std::nullopt, true);
+        c.verdict = judge(change, c.warnLimit, std::nullopt, true);
         checks.push_back(c);
     }
     progress.update(0.4, "quality gate: other orientations");
@@ -274,6 +277,10 @@ QualityOutputs evaluateQuality(const QualityInputs& in, const Progress& progress
         local.maxEvaluations = 200;
         const PoseResult base = refinePose(om, in.linear, local);
         const Vec3 c = om.centroid();
+        // Alternatives are held to the result's overlap: mutual information over a
+        // small overlap is easily inflated (a thigh mirrored onto the other leg at
+        // the edge of a crop scored 15% "better" on 39% of the samples).
+        local.minOverlap = std::max(local.minOverlap, 0.9 * base.overlap);
         struct Alt {
             Mat3 G;
             double start = 0;

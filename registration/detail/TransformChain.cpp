@@ -100,7 +100,6 @@ std::optional<Affine> TransformChain::fixedToMoving() const {
 TransformChain readChain(const fs::path& finalFile) {
     TransformChain chain;
     fs::path file = finalFile;
-    const fs::path dir = finalFile.parent_path();
     for (int depth = 0; depth < 32; ++depth) {
         std::error_code ec;
         if (!fs::is_regular_file(file, ec)) throw Error("registration transform file missing: " + file.string());
@@ -117,8 +116,9 @@ TransformChain readChain(const fs::path& finalFile) {
         const std::string init = t.parameters.get("InitialTransformParametersFileName", "NoInitialTransform");
         if (init == "NoInitialTransform") return chain;
         fs::path next(init);
-        // Stored results name their initial transform by file name, so the folder can move.
-        if (!next.is_absolute() || !fs::exists(next, ec)) next = dir / next.filename();
+        // Stored results name their initial transform by bare file name, next to this
+        // one, so the folder can move; other paths are taken as they are when they exist.
+        if (!next.has_parent_path() || !fs::exists(next, ec)) next = file.parent_path() / next.filename();
         file = next;
     }
     throw Error(finalFile.string() + ": the chain of initial transforms is too long (a loop?)");
