@@ -183,41 +183,61 @@ size_t countNonZero(const MaskImage* mask) {
 
 } // namespace irplan::registration::detail
 
-#include <itkAffineTransform.h>
-#include <itkLinearInterpolateImageFunction.h>
-#include <itkNearestNeighborInterpolateImageFunction.h>
-#include <itkResampleImageFilter.h>
+#include "core/Parallel.h"
 
 namespace irplan::registration::detail {
 
 FloatImage::Pointer resampleAffine(const FloatImage* moving, const Affine& fixedToMoving,
                                    const itk::ImageBase<3>* grid, bool nearest, float outside) {
-    using Transform = itk::AffineTransform<double, 3>;
-    auto t = Transform::New();
-    Transform::MatrixType m;
-    Transform::OutputVectorType o;
-    for (unsigned r = 0; r < 3; ++r) {
-        for (unsigned c = 0; c < 3; ++c) m(r, c) = fixedToMoving.A(int(r), int(c));
-        o[r] = fixedToMoving.t[int(r)];
-    }
-    t->SetMatrix(m);
-    t->SetOffset(o);
-    // ITK resamples by mapping each output (fixed) point into the input (moving):
-    // exactly the fixed->moving direction of a registration.
-    auto f = itk::ResampleImageFilter<FloatImage, FloatImage>::New();
-    f->SetInput(moving);
-    f->SetTransform(t);
-    if (nearest) f->SetInterpolator(itk::NearestNeighborInterpolateImageFunction<FloatImage, double>::New());
-    else f->SetInterpolator(itk::LinearInterpolateImageFunction<FloatImage, double>::New());
-    f->SetSize(grid->GetLargestPossibleRegion().GetSize());
-    f->SetOutputOrigin(grid->GetOrigin());
-    f->SetOutputSpacing(grid->GetSpacing());
-    f->SetOutputDirection(grid->GetDirection());
-    f->SetOutputStartIndex(grid->GetLargestPossibleRegion().GetIndex());
-    f->SetDefaultPixelValue(outside);
-    f->Update();
-    FloatImage::Pointer out = f->GetOutput();
-    out->DisconnectPipeline();
+    auto out = FloatImage::New();
+    out->CopyInformation(grid);
+    out->SetRegions(grid->GetLargestPossibleRegion());
+    out->Allocate();
+    // Output voxel index -> moving continuous index, one affine map.
+    const Affine toIndex = indexToPhysical(moving).inverse() * fixedToMoving * indexToPhysical(grid);
+    const auto os = grid->GetLargestPossibleRegion().GetSize();
+    const auto ms = moving->GetLargestPossibleRegion().GetSize();
+    const size_t nx = ms[0], ny = ms[1], nz = ms[2];
+    const double mx = double(nx - 1), my = double(ny - 1), mz = double(nz - 1);
+    const float* v = moving->GetBufferPointer();
+    float* o = out->GetBufferPointer();
+    // Each voxel covers half a voxel beyond its centre, as in ITK and transformix;
+    // in that border band the edge value is used.
+    parallelFor(0, os[2], [&](size_t k) {
+        for (size_t j = 0; j < os[1]; ++j) {
+            float* row = o + os[0] * (j + os[1] * k);
+            const Vec3 start = toIndex.apply({0.0, double(j), double(k)});
+            const Vec3 step = toIndex.applyToVector({1.0, 0.0, 0.0});
+            for (size_t i = 0; i < os[0]; ++i) {
+                const Vec3 q = start + step * double(i);
+                if (!(q.x >= -0.5 && q.y >= -0.5 && q.z >= -0.5 && q.x < mx + 0.5 && q.y < my + 0.5 &&
+                      q.z < mz + 0.5)) {
+                    row[i] = outside;
+                    continue;
+                }
+                if (nearest) {
+                    const size_t a = std::min(size_t(std::lround(std::max(0.0, q.x))), nx - 1);
+                    const size_t b = std::min(size_t(std::lround(std::max(0.0, q.y))), ny - 1);
+                    const size_t c = std::min(size_t(std::lround(std::max(0.0, q.z))), nz - 1);
+                    row[i] = v[a + nx * (b + ny * c)];
+                    continue;
+                }
+                const size_t i0 = std::min(size_t(std::max(0.0, q.x)), nx > 1 ? nx - 2 : 0);
+                const size_t j0 = std::min(size_t(std::max(0.0, q.y)), ny > 1 ? ny - 2 : 0);
+                const size_t k0 = std::min(size_t(std::max(0.0, q.z)), nz > 1 ? nz - 2 : 0);
+                const double fx = std::clamp(q.x - double(i0), 0.0, 1.0), fy = std::clamp(q.y - double(j0), 0.0, 1.0),
+                             fz = std::clamp(q.z - double(k0), 0.0, 1.0);
+                const size_t sy = nx, sz = nx * ny;
+                const float* c = v + i0 + sy * j0 + sz * k0;
+                const double c00 = c[0] + fx * (c[1] - c[0]);
+                const double c10 = c[sy] + fx * (c[sy + 1] - c[sy]);
+                const double c01 = c[sz] + fx * (c[sz + 1] - c[sz]);
+                const double c11 = c[sz + sy] + fx * (c[sz + sy + 1] - c[sz + sy]);
+                const double c0 = c00 + fy * (c10 - c00), c1 = c01 + fy * (c11 - c01);
+                row[i] = float(c0 + fz * (c1 - c0));
+            }
+        }
+    });
     return out;
 }
 

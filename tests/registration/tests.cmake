@@ -10,3 +10,5 @@ irplan_target_defaults(irplan_registration_testutil)
 target_link_libraries(irplan_registration_testutil PUBLIC irplan_io)
 irplan_add_test(registration_process_tests SOURCES registration/ElastixProcessTest.cpp
   LIBS irplan_registration irplan_registration_testutil LABELS registration)
+irplan_add_test(registration_phantom_tests SOURCES registration/PhantomRegistrationTest.cpp
+  LIBS irplan_registration irplan_phantom irplan_registration_testutil LABELS registration WHOLE)
