@@ -63,6 +63,12 @@ protected:
         return r;
     }
 
+    // The rigid, liver-masked registration: run once, used by several tests.
+    static const Registration& rigid() {
+        static const Registration reg = registerVolumes(request(P().pet, "pet-ct-rigid", "rigid", true));
+        return reg;
+    }
+
     static void printQa(const Registration& reg) {
         std::cout << "  verdict " << reg.verdict() << "\n";
         for (const auto& c : reg.qa().checks) std::cout << "    " << c.verdict << " " << c.name << " = " << c.value << "\n";
@@ -77,7 +83,7 @@ private:
 } // namespace
 
 TEST_F(PhantomRegistration, RigidWithALiverMaskIsWithinTwoMillimetres) {
-    const Registration reg = registerVolumes(request(P().pet, "pet-ct-rigid", "rigid", true));
+    const Registration& reg = rigid();
     const auto mapped = reg.mapPoints(L().ct);
     const test::Tre tre = test::targetRegistrationError(mapped, L().pet);
     std::cout << "pet-ct-rigid, liver mask: TRE mean " << tre.mean << " mm, max " << tre.max << " mm over "
@@ -148,7 +154,7 @@ TEST_F(PhantomRegistration, PlantedFailuresNeverPass) {
 }
 
 TEST_F(PhantomRegistration, ResamplingInProcessAgreesWithTransformix) {
-    const Registration reg = registerVolumes(request(P().pet, "pet-ct-rigid", "resample", true));
+    const Registration& reg = rigid();
     const FloatImage::Pointer inProcess = resampleToFixed(reg, P().pet.image, Interpolation::Linear);
     detail::TransformixJob job;
     job.finalTransformFile = reg.finalTransformFile();
@@ -197,7 +203,7 @@ TEST_F(PhantomRegistration, ResamplingInProcessAgreesWithTransformix) {
 }
 
 TEST_F(PhantomRegistration, ANudgeMovesTheOverlayAndReRunsTheGate) {
-    const Registration reg = registerVolumes(request(P().pet, "pet-ct-rigid", "nudge_base", true));
+    const Registration& reg = rigid();
     NudgeRequest n;
     n.registration = &reg;
     n.fixed = &P().ctPortal;

@@ -12,3 +12,5 @@ irplan_add_test(registration_process_tests SOURCES registration/ElastixProcessTe
   LIBS irplan_registration irplan_registration_testutil LABELS registration)
 irplan_add_test(registration_phantom_tests SOURCES registration/PhantomRegistrationTest.cpp
   LIBS irplan_registration irplan_phantom irplan_registration_testutil LABELS registration WHOLE)
+irplan_add_test(registration_sts_tests SOURCES registration/StsRegistrationTest.cpp
+  LIBS irplan_registration LABELS registration WHOLE)
