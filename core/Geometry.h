@@ -58,7 +58,8 @@ struct Mat3 {
 
     static Mat3 identity() { return Mat3{}; }
     // Rotation about the x, then y, then z axis (applied in that order), radians:
-    // R = Rz * Ry * Rx. The same convention as elastix's EulerTransform (ComputeZYX false).
+    // R = Rz * Ry * Rx. This is elastix's EulerTransform only with (ComputeZYX "true"); elastix's
+    // default (ComputeZYX "false") is R = Rz * Rx * Ry (itk::Euler3DTransform).
     static Mat3 rotationXYZ(double rx, double ry, double rz);
     static Mat3 rotationAxisAngle(const Vec3& axis, double angle_rad);
 };
