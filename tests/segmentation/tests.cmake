@@ -1,0 +1,4 @@
+irplan_add_test(segmentation_tube_tests SOURCES segmentation/TubeTest.cpp segmentation/SegTestUtil.cpp
+  LIBS irplan_segmentation LABELS segmentation)
+irplan_add_test(segmentation_unit_tests SOURCES segmentation/SkeletonTest.cpp
+  LIBS irplan_segmentation LABELS segmentation unit)
