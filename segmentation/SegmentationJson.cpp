@@ -43,6 +43,9 @@ Json vesselsJson(const VesselResult& r, const std::string& source) {
     j["liver_noise_hu"] = round2(r.liverNoise_hu);
     j["vessel_contrast_hu"] = round2(r.contrast_hu);
     j["seconds"] = r.seconds;
+    Json steps = Json::object();
+    for (const auto& [name, sec] : r.stepSeconds) steps[name] = std::round(sec * 1000.0) / 1000.0;
+    j["step_seconds"] = steps;
     j["warnings"] = r.warnings;
     Json branches = Json::array();
     for (const auto& b : r.branches) {

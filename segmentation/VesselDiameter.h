@@ -14,7 +14,6 @@
 #include "io/ImageTypes.h"
 
 #include <cstdint>
-#include <functional>
 
 namespace irplan::seg {
 
@@ -22,6 +21,10 @@ struct CrossSection {
     double diameter_mm = 0;
     double background = 0;  // local parenchyma level used
     double area_mm2 = 0;
+    double ringLevel = 0;   // median of the ring around the disc
+    double rayDiameter_mm = 0; // twice the median half-maximum radius over 32 rays
+    double peakFraction = 0;   // (peak - background) / (blood - background)
+    bool touchesDisc = false; // the lumen reached the disc's edge (the disc was too small)
     bool valid = false;
 };
 
@@ -33,9 +36,6 @@ struct CrossSectionInput {
     double blood = 0;          // lumen intensity (HU)
     double fallbackBackground = 0;
     double slab_mm = 1.0;      // planes at -slab, 0, +slab along the tangent are averaged
-    // Optional: false for samples that belong to another vessel (they are left
-    // out of both the sum and the background).
-    std::function<bool(const Vec3&)> belongsToOther;
 };
 
 CrossSection measureCrossSection(const CrossSectionInput& in);

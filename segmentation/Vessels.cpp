@@ -49,6 +49,10 @@ struct Work {
     std::vector<char> inJunction; // point lies inside the lumen of the junction it starts or ends at
 };
 
+// Vessels wider than 2 x this (IVC, portal trunk) do not lend their lumen
+// intensity to thinner branches.
+constexpr double kMaxDonorRadius_mm = 6.0;
+
 std::vector<double> defaultSigmas(double hMax) {
     // From the smallest resolvable tube (~1 voxel) up to ~5 mm (tubes of ~15 mm);
     // the bright lumen of larger vessels is caught by the intensity threshold.
@@ -63,6 +67,12 @@ VesselResult segmentVessels(const Volume& ct, const MaskImage* liver, const Vess
     const auto t0 = std::chrono::steady_clock::now();
     const Progress& progress = opt.progress;
     VesselResult res;
+    auto lap = t0;
+    auto stamp = [&](const char* step) {
+        const auto now = std::chrono::steady_clock::now();
+        res.stepSeconds.emplace_back(step, std::chrono::duration<double>(now - lap).count());
+        lap = now;
+    };
     res.threshold_mm = opt.threshold_mm;
     if (!ct.image) throw Error("vessel segmentation: no CT");
     if (!liver) throw Error("vessel segmentation needs a liver mask (irplan segment liver)");
@@ -113,6 +123,7 @@ VesselResult segmentVessels(const Volume& ct, const MaskImage* liver, const Vess
                         " HU above the parenchyma (" + fmt(q.median) +
                         " HU); vessel segmentation needs a contrast-enhanced (portal venous) CT");
     }
+    stamp("crop and parenchyma");
     progress.update(0.05, "vessels: vesselness");
 
     VesselnessOptions vo;
@@ -122,6 +133,7 @@ VesselResult segmentVessels(const Volume& ct, const MaskImage* liver, const Vess
     res.sigmas_mm = vo.sigmas_mm;
     const VesselnessResult vr = vesselness(C, W, vo, progress.sub(0.05, 0.55));
     const float* V = vr.vesselness->GetBufferPointer();
+    stamp("vesselness");
 
     // Tubular and bright, or bright enough on its own (the lumen of large
     // vessels, above half the contrast); components without a clearly tubular
@@ -129,23 +141,36 @@ VesselResult segmentVessels(const Volume& ct, const MaskImage* liver, const Vess
     res.vesselnessThreshold = 0.05;
     const float vStrong = 0.25f;
     const auto* inLiver = L->GetBufferPointer();
+    // Wide, low-contrast lumens (the IVC: ~35 HU above the liver in the portal
+    // phase) are not tubular at these scales; a 2 mm smoothing finds them.
+    auto S2 = gaussianSmooth(C, 2.0);
+    const float* s2 = S2->GetBufferPointer();
     auto makeMask = [&]() {
         res.lowThreshold_hu = smoothMedian + std::max(3.0 * noiseSmooth, 0.1 * res.contrast_hu);
         res.highThreshold_hu = smoothMedian + 0.5 * res.contrast_hu;
+        res.wideThreshold_hu = smoothMedian + std::max(5.0 * noiseSmooth / 4.0, 0.3 * res.contrast_hu);
         auto mk = newMask(C);
         auto* m = mk->GetBufferPointer();
         const auto* w = W->GetBufferPointer();
         const float lo = static_cast<float>(res.lowThreshold_hu), hi = static_cast<float>(res.highThreshold_hu);
+        const float wide = static_cast<float>(res.wideThreshold_hu);
         const float vt = static_cast<float>(res.vesselnessThreshold);
-        for (size_t i = 0; i < total; ++i) m[i] = w[i] && ((V[i] > vt && s[i] > lo) || s[i] > hi);
+        for (size_t i = 0; i < total; ++i) m[i] = w[i] && ((V[i] > vt && s[i] > lo) || s[i] > hi || s2[i] > wide);
         std::vector<size_t> sizes;
         auto cc = components(mk, true, &sizes);
-        std::vector<char> keep(sizes.size(), 0);
+        // Keep components that are tubular somewhere inside the liver and lie
+        // mostly in it: ribs, kidney or bowel in the margin are dropped.
+        std::vector<char> tubular(sizes.size(), 0);
+        std::vector<size_t> inside(sizes.size(), 0);
         const auto* l = cc->GetBufferPointer();
-        for (size_t i = 0; i < total; ++i)
-            if (l[i] && inLiver[i] && V[i] > vStrong) keep[l[i]] = 1;
+        for (size_t i = 0; i < total; ++i) {
+            if (!l[i] || !inLiver[i]) continue;
+            ++inside[l[i]];
+            if (V[i] > vStrong) tubular[l[i]] = 1;
+        }
         const double minVoxels = 8.0 / voxelVolume_mm3(C); // 8 mm^3
-        for (size_t i = 0; i < total; ++i) m[i] = l[i] && keep[l[i]] && double(sizes[l[i]]) >= minVoxels;
+        for (size_t i = 0; i < total; ++i)
+            m[i] = l[i] && tubular[l[i]] && double(sizes[l[i]]) >= minVoxels && 4 * inside[l[i]] >= sizes[l[i]];
         return fillHoles(mk);
     };
     auto mask = makeMask();
@@ -166,8 +191,10 @@ VesselResult segmentVessels(const Volume& ct, const MaskImage* liver, const Vess
             }
         }
     }
+    stamp("threshold and clean-up");
     progress.update(0.6, "vessels: centrelines");
     auto skeleton = skeletonize(mask, progress.sub(0.6, 0.7));
+    stamp("skeleton");
     auto edt = distanceToOff(mask);
     if (const char* dbg = std::getenv("IRPLAN_SEG_DEBUG")) {
         writeMask(mask, std::string(dbg) + "/mask.nii.gz");
@@ -288,6 +315,7 @@ VesselResult segmentVessels(const Volume& ct, const MaskImage* liver, const Vess
             }
         }
     }
+    stamp("branch graph");
     progress.update(0.75, "vessels: diameters");
 
     // Centreline points (node centres at both ends), lightly smoothed.
@@ -373,7 +401,7 @@ VesselResult segmentVessels(const Volume& ct, const MaskImage* liver, const Vess
     // thin branches inherit it from their nearest thick ancestor.
     const double thick_mm = std::max(1.5, 1.5 * hMax);
     const auto nC = dims(C);
-    std::vector<double> thickBloods;
+    std::vector<double> thickBloods, donorBloods;
     for (auto& w : works) {
         std::vector<double> vals;
         for (size_t i = 0; i < w.points.size(); ++i)
@@ -382,9 +410,11 @@ VesselResult segmentVessels(const Volume& ct, const MaskImage* liver, const Vess
             w.blood = median(vals);
             w.bloodFrom = "own centre";
             thickBloods.push_back(w.blood);
+            if (median(w.r0) <= kMaxDonorRadius_mm) donorBloods.push_back(w.blood);
         }
     }
-    double globalBlood = median(thickBloods);
+    double globalBlood = median(donorBloods);
+    if (donorBloods.empty() && !thickBloods.empty()) globalBlood = median(thickBloods);
     if (thickBloods.empty()) {
         std::vector<float> inside;
         const auto* m = mask->GetBufferPointer();
@@ -395,10 +425,17 @@ VesselResult segmentVessels(const Volume& ct, const MaskImage* liver, const Vess
                                " mm to read the blood intensity from; used the 95th percentile inside the vessels (" +
                                fmt(globalBlood) + " HU), so thin-vessel diameters may be overestimated");
     }
+    // Wide trunks (the IVC mixes opacified and unopacified blood) do not
+    // pass their level on to the veins that drain into them.
+    auto donor = [&](const Work& w) {
+        if (w.bloodFrom != "own centre") return false;
+        std::vector<double> r = w.r0;
+        return median(r) <= kMaxDonorRadius_mm;
+    };
     for (auto& w : works) {
         if (!w.bloodFrom.empty()) continue;
         int a = w.parent;
-        while (a >= 0 && works[static_cast<size_t>(a)].bloodFrom != "own centre") a = works[static_cast<size_t>(a)].parent;
+        while (a >= 0 && !donor(works[static_cast<size_t>(a)])) a = works[static_cast<size_t>(a)].parent;
         if (a >= 0) {
             w.blood = works[static_cast<size_t>(a)].blood;
             w.bloodFrom = "ancestor";
@@ -425,13 +462,6 @@ VesselResult segmentVessels(const Volume& ct, const MaskImage* liver, const Vess
             in.blood = w.blood;
             in.fallbackBackground = res.liverMedian_hu;
             in.slab_mm = std::max(0.5, 0.5 * hMax);
-            in.belongsToOther = [&](const Vec3& p) {
-                const Vec3 q = pointToIndex(C, p);
-                const long x = std::lround(q.x), y = std::lround(q.y), z = std::lround(q.z);
-                if (x < 0 || y < 0 || z < 0 || x >= long(n[0]) || y >= long(n[1]) || z >= long(n[2])) return false;
-                const int o = owner[linearIndex(n, size_t(x), size_t(y), size_t(z))];
-                return o >= 0 && o != int(wi);
-            };
             const CrossSection cs = measureCrossSection(in);
             w.diameters[i] = cs.valid ? cs.diameter_mm : 2.0 * w.r0[i];
         }
@@ -457,6 +487,7 @@ VesselResult segmentVessels(const Volume& ct, const MaskImage* liver, const Vess
             if (best >= 0) w.diameters[i] = sm[size_t(best)];
         }
     }, opt.threads);
+    stamp("diameters");
     progress.update(0.92, "vessels: writing the tree");
 
     // Branch records (ids in breadth-first order, so parents come first).
@@ -510,6 +541,7 @@ VesselResult segmentVessels(const Volume& ct, const MaskImage* liver, const Vess
     paste(res.branchLabels.GetPointer(), labelCrop.GetPointer());
     if (res.branches.empty()) throw Error("no vessels found in the liver (contrast " + fmt(res.contrast_hu) + " HU)");
     if (works.size() > 65535) res.warnings.push_back("more than 65535 branches: branch labels above that are clipped");
+    stamp("output images");
     res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     progress.update(1.0, "vessels: done");
     return res;

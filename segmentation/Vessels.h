@@ -15,6 +15,7 @@
 #include "io/Volume.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace irplan::seg {
@@ -49,9 +50,10 @@ struct VesselResult {
     double threshold_mm = 3.0;
     // How it was done (written to vessels.json).
     double liverMedian_hu = 0, liverNoise_hu = 0, contrast_hu = 0;
-    double lowThreshold_hu = 0, highThreshold_hu = 0, vesselnessThreshold = 0;
+    double lowThreshold_hu = 0, highThreshold_hu = 0, wideThreshold_hu = 0, vesselnessThreshold = 0;
     std::vector<double> sigmas_mm;
     double seconds = 0;
+    std::vector<std::pair<std::string, double>> stepSeconds; // time of each step
     std::vector<std::string> warnings;
 };
 

@@ -53,6 +53,28 @@ void addNoise(FloatImage* image, double sd, unsigned seed) {
     for (size_t i = 0; i < n; ++i) p[i] += static_cast<float>(normal(rng));
 }
 
+void addCorrelatedNoise(FloatImage* image, double sd, unsigned seed) {
+    const auto size = image->GetLargestPossibleRegion().GetSize();
+    const size_t nx = size[0], ny = size[1], nz = size[2];
+    std::mt19937 rng(seed);
+    std::normal_distribution<double> normal(0.0, sd / (6.0 / 16.0));
+    float* p = image->GetBufferPointer();
+    std::vector<float> a(nx * ny), b(nx * ny);
+    for (size_t k = 0; k < nz; ++k) {
+        for (auto& x : a) x = static_cast<float>(normal(rng));
+        for (size_t j = 0; j < ny; ++j)
+            for (size_t i = 0; i < nx; ++i) {
+                const size_t l = i > 0 ? i - 1 : i, r = i + 1 < nx ? i + 1 : i;
+                b[j * nx + i] = 0.25f * a[j * nx + l] + 0.5f * a[j * nx + i] + 0.25f * a[j * nx + r];
+            }
+        for (size_t j = 0; j < ny; ++j) {
+            const size_t u = j > 0 ? j - 1 : j, d = j + 1 < ny ? j + 1 : j;
+            for (size_t i = 0; i < nx; ++i)
+                p[k * nx * ny + j * nx + i] += 0.25f * b[u * nx + i] + 0.5f * b[j * nx + i] + 0.25f * b[d * nx + i];
+        }
+    }
+}
+
 double median(std::vector<double> v) {
     if (v.empty()) return NAN;
     std::sort(v.begin(), v.end());

@@ -15,6 +15,8 @@ FloatImage::Pointer renderImage(const Vec3& extent, const Vec3& spacing, const s
                                 int subsamples = 4);
 // Adds Gaussian noise (SD in image units), deterministic for a seed.
 void addNoise(FloatImage* image, double sd, unsigned seed);
+// Noise smoothed by [1 2 1]/4 along x and y (as the phantom's CT), scaled to `sd`.
+void addCorrelatedNoise(FloatImage* image, double sd, unsigned seed);
 
 double median(std::vector<double> v);
 // Dice of two 0/1 masks on one grid.

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstdio>
@@ -27,6 +28,7 @@ struct TubeCase {
     Vec3 spacing;
     Vec3 direction; // tube direction
     double noise_hu;
+    bool phantomStyle = false; // linear partial-volume ramp and [1 2 1] correlated noise, as phantom/CtSynth.cpp
 };
 
 // The measured branches near each tube: median of their point diameters.
@@ -45,12 +47,23 @@ void runCase(const TubeCase& tc) {
     Volume v;
     v.meta.units = Units::HU;
     v.meta.modality = "CT";
-    v.image = test::renderImage(extent, tc.spacing, [&](const Vec3& p) {
-        for (const auto& t : tubes)
-            if (distanceToSegment(p, t.a, t.b) <= t.diameter_mm / 2) return blood;
-        return background;
-    });
-    if (tc.noise_hu > 0) test::addNoise(v.image, tc.noise_hu, 7);
+    if (tc.phantomStyle) {
+        const double h = (tc.spacing.x + tc.spacing.y + tc.spacing.z) / 3.0;
+        v.image = test::renderImage(extent, tc.spacing, [&](const Vec3& p) {
+            double c = 0;
+            for (const auto& t : tubes)
+                c = std::max(c, std::clamp(0.5 - (distanceToSegment(p, t.a, t.b) - t.diameter_mm / 2) / h, 0.0, 1.0));
+            return background + c * (blood - background);
+        }, 1);
+        if (tc.noise_hu > 0) test::addCorrelatedNoise(v.image, tc.noise_hu, 7);
+    } else {
+        v.image = test::renderImage(extent, tc.spacing, [&](const Vec3& p) {
+            for (const auto& t : tubes)
+                if (distanceToSegment(p, t.a, t.b) <= t.diameter_mm / 2) return blood;
+            return background;
+        });
+        if (tc.noise_hu > 0) test::addNoise(v.image, tc.noise_hu, 7);
+    }
     auto all = seg::newMask(v.image, 1);
     seg::VesselOptions o;
     const seg::VesselResult r = seg::segmentVessels(v, all, o);
@@ -92,4 +105,10 @@ TEST(SyntheticTubes, AxialIsotropic05) { runCase({"z, 0.5 mm iso", {86, 86, 24},
 TEST(SyntheticTubes, ObliqueTypicalCt) { runCase({"oblique, 0.8x0.8x1.5", {96, 96, 60}, {0.8, 0.8, 1.5}, {1, 1, 1}, 0}); }
 TEST(SyntheticTubes, InPlaneDiagonal) { runCase({"in-plane diag, 0.78x0.78x1", {96, 96, 40}, {0.78, 0.78, 1.0}, {1, 1, 0}, 0}); }
 TEST(SyntheticTubes, Coarse15) { runCase({"oblique, 1.5 mm iso", {96, 96, 60}, {1.5, 1.5, 1.5}, {1, 0.3, 0.5}, 0}); }
+TEST(SyntheticTubes, PhantomStyle15) {
+    runCase({"phantom-style, 1.5 mm, 12 HU", {96, 96, 60}, {1.5, 1.5, 1.5}, {0.7, -0.4, 0.6}, 12, true});
+}
+TEST(SyntheticTubes, PhantomStyleTypical) {
+    runCase({"phantom-style, 0.8x0.8x1.5, 12 HU", {96, 96, 60}, {0.8, 0.8, 1.5}, {0.3, 0.8, 0.5}, 12, true});
+}
 TEST(SyntheticTubes, NoisyTypicalCt) { runCase({"oblique, 0.8x0.8x1.5, 12 HU", {96, 96, 60}, {0.8, 0.8, 1.5}, {0.2, 1, 0.6}, 12}); }
