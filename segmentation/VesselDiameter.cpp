@@ -3,7 +3,6 @@
 #include "segmentation/ImageOps.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <cmath>
 #include <vector>
 
@@ -80,9 +79,10 @@ CrossSection measureCrossSection(const CrossSectionInput& in) {
     const auto& sp = in.image->GetSpacing();
     const double rim = std::max(1.5, 1.5 * std::max({sp[0], sp[1], sp[2]}));
     double R = std::max(in.radiusGuess_mm, 0.5) + rim;
-    static const bool refine = !std::getenv("IRPLAN_NOREFINE");
+    // The plane across the vessel: the skeleton's direction, refined to the
+    // narrowest section nearby.
     CrossSectionInput oriented = in;
-    if (refine) oriented.tangent = refineAxis(in, normalized(in.tangent), 2.0 * R);
+    oriented.tangent = refineAxis(in, normalized(in.tangent), 2.0 * R);
     CrossSection out = measureWithDisc(oriented, R);
     // Larger discs at most three times and up to 25 mm (the IVC's ~20-30 mm).
     for (int it = 0; it < 3 && R < 25.0; ++it) {
@@ -95,8 +95,7 @@ CrossSection measureCrossSection(const CrossSectionInput& in) {
     // A resolved lumen (its centre reaches the blood level and it spans more
     // than two voxels): the half-maximum edge along the rays is exact and,
     // unlike the integral, ignores branches leaving the section.
-    static const bool useRays = !std::getenv("IRPLAN_NORAYS");
-    if (useRays && out.valid && out.peakFraction >= 0.8 && out.rayDiameter_mm >= 2.0 * std::max({sp[0], sp[1], sp[2]}))
+    if (out.valid && out.peakFraction >= 0.8 && out.rayDiameter_mm >= 2.0 * std::max({sp[0], sp[1], sp[2]}))
         out.diameter_mm = out.rayDiameter_mm;
     return out;
 }
@@ -257,8 +256,7 @@ CrossSection measureWithDisc(const CrossSectionInput& in, double R) {
     castRays(oa, ob);
     std::sort(rayRadius.begin(), rayRadius.end());
     const double lumenRadius = rayRadius[rays / 2];
-    static const double quantile = std::getenv("IRPLAN_RAYQ") ? std::atof(std::getenv("IRPLAN_RAYQ")) : 0.5;
-    out.rayDiameter_mm = 2.0 * rayRadius[static_cast<size_t>(quantile * (rays - 1) + 0.5)];
+    out.rayDiameter_mm = 2.0 * lumenRadius;
     out.peakFraction = (std::min<double>(peak, in.blood) - bg) / (in.blood - bg);
     // Integrate over the lumen and its partial-volume rim around the peak.
     const double rim = std::max(0.75, hMax);

@@ -131,7 +131,16 @@ VesselResult segmentVessels(const Volume& ct, const MaskImage* liver, const Vess
     vo.c = std::max(5.0, 0.1 * res.contrast_hu);
     vo.threads = opt.threads;
     res.sigmas_mm = vo.sigmas_mm;
-    const VesselnessResult vr = vesselness(C, W, vo, progress.sub(0.05, 0.55));
+    // Vesselness is only needed where the voxel is bright enough to be a
+    // vessel at all (the low threshold can only rise in the second pass).
+    auto candidates = newMask(C);
+    {
+        const double low0 = smoothMedian + std::max(3.0 * noiseSmooth, 0.1 * res.contrast_hu);
+        auto* cm = candidates->GetBufferPointer();
+        const auto* w = W->GetBufferPointer();
+        for (size_t i = 0; i < total; ++i) cm[i] = w[i] && s[i] > low0;
+    }
+    const VesselnessResult vr = vesselness(C, candidates, vo, progress.sub(0.05, 0.55));
     const float* V = vr.vesselness->GetBufferPointer();
     stamp("vesselness");
 
