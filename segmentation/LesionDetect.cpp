@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <array>
 #include <cstdio>
 
 namespace irplan::seg {
@@ -35,6 +36,40 @@ Index3 argmaxIn(const FloatImage* image, const MaskImage* mask) {
             best = i;
         }
     return {long(best % n[0]), long((best / n[0]) % n[1]), long(best / (n[0] * n[1]))};
+}
+
+// Bounding region of each label of a component image, grown by margin_mm.
+std::vector<Region> labelBoxes(const ComponentImage* cc, size_t labels, double margin_mm) {
+    const auto n = dims(cc);
+    std::vector<std::array<long, 6>> b(labels, {long(n[0]), long(n[1]), long(n[2]), -1, -1, -1});
+    const auto* l = cc->GetBufferPointer();
+    for (size_t k = 0, i = 0; k < n[2]; ++k)
+        for (size_t j = 0; j < n[1]; ++j)
+            for (size_t x = 0; x < n[0]; ++x, ++i) {
+                if (!l[i]) continue;
+                auto& e = b[l[i]];
+                e[0] = std::min(e[0], long(x));
+                e[1] = std::min(e[1], long(j));
+                e[2] = std::min(e[2], long(k));
+                e[3] = std::max(e[3], long(x));
+                e[4] = std::max(e[4], long(j));
+                e[5] = std::max(e[5], long(k));
+            }
+    std::vector<Region> out(labels);
+    for (size_t lab = 1; lab < labels; ++lab) {
+        if (b[lab][3] < 0) continue;
+        Region::IndexType start;
+        Region::SizeType size;
+        for (unsigned a = 0; a < 3; ++a) {
+            const long g = long(std::ceil(margin_mm / cc->GetSpacing()[a]));
+            const long s0 = std::max(0L, b[lab][a] - g), e0 = std::min(long(n[a]) - 1, b[lab][a + 3] + g);
+            start[a] = s0;
+            size[a] = size_t(e0 - s0 + 1);
+        }
+        out[lab].SetIndex(start);
+        out[lab].SetSize(size);
+    }
+    return out;
 }
 
 } // namespace
@@ -147,29 +182,42 @@ std::vector<MaskImage::Pointer> detectEnhancingLesions(const FloatImage* arteria
     method["ct_shape"] = "opening of " + fmt(openR) + " mm; components longer than 3x their width are vessels";
     std::vector<MaskImage::Pointer> lesions;
     auto liverGrown = dilate(liver, 2.0);
+    auto enhancement = newFloat(arterial);
+    auto allowed = newMask(arterial); // near the liver and not a vessel in the portal phase
+    for (size_t i = 0; i < total; ++i) {
+        enhancement->GetBufferPointer()[i] = sa[i] - ba[i];
+        allowed->GetBufferPointer()[i] = liverGrown->GetBufferPointer()[i] && !portalBright[i];
+    }
+    const std::vector<Region> boxes = labelBoxes(cc, sizes.size(), 8.0);
     for (std::uint32_t label = 1; label < sizes.size(); ++label) {
         o.progress.checkCancel();
         if (equivalentDiameter_mm(sizes[label], arterial) < 0.6 * o.minDiameter_mm) continue;
-        auto comp = newMask(arterial);
-        const auto* l = cc->GetBufferPointer();
+        // Work in the component's neighbourhood only.
+        const Region& box = boxes[label];
+        auto ccBox = crop(cc.GetPointer(), box);
+        auto comp = newMask(ccBox);
         auto* cp = comp->GetBufferPointer();
-        for (size_t i = 0; i < total; ++i) cp[i] = l[i] == label;
+        const size_t nb = comp->GetBufferedRegion().GetNumberOfPixels();
+        for (size_t i = 0; i < nb; ++i) cp[i] = ccBox->GetBufferPointer()[i] == label;
         if (elongation(comp) > 3.0) continue;
+        auto e = crop(enhancement.GetPointer(), box);
+        auto ok = crop(allowed.GetPointer(), box);
+        const float* ev = e->GetBufferPointer();
         // Delineate at half the lesion's own enhancement, near its core.
-        std::vector<float> e;
-        for (size_t i = 0; i < total; ++i)
-            if (cp[i]) e.push_back(sa[i] - ba[i]);
-        const double level = std::max(0.5 * threshold, 0.5 * robustStats(e).median);
+        std::vector<float> inside;
+        for (size_t i = 0; i < nb; ++i)
+            if (cp[i]) inside.push_back(ev[i]);
+        const double level = std::max(0.5 * threshold, 0.5 * robustStats(inside).median);
         auto near = dilate(comp, 6.0);
-        auto grow = newMask(arterial);
+        auto grow = newMask(comp);
         auto* gm = grow->GetBufferPointer();
-        for (size_t i = 0; i < total; ++i)
-            gm[i] = near->GetBufferPointer()[i] && liverGrown->GetBufferPointer()[i] && sa[i] - ba[i] > level && !portalBright[i];
-        auto lesion = componentAt(grow, argmaxIn(SA, comp));
-        lesion = fillHoles(lesion);
+        for (size_t i = 0; i < nb; ++i) gm[i] = near->GetBufferPointer()[i] && ok->GetBufferPointer()[i] && ev[i] > level;
+        auto lesion = fillHoles(componentAt(grow, argmaxIn(crop(SA.GetPointer(), box), comp)));
         if (equivalentDiameter_mm(countOn(lesion), arterial) < o.minDiameter_mm) continue;
         if (elongation(lesion) > 3.0) continue;
-        lesions.push_back(lesion);
+        auto full = newMask(arterial);
+        paste(full.GetPointer(), lesion.GetPointer());
+        lesions.push_back(full);
     }
     if (lesions.empty()) warnings.push_back("no hyperenhancing lesion found on the arterial phase");
     return lesions;
@@ -204,23 +252,46 @@ std::vector<MaskImage::Pointer> detectPetLesions(const FloatImage* pet, const Ma
     std::vector<size_t> sizes;
     auto cc = components(hot, true, &sizes);
     std::vector<MaskImage::Pointer> lesions;
-    const auto* l = cc->GetBufferPointer();
+    const std::vector<Region> boxes = labelBoxes(cc, sizes.size(), 10.0);
+    size_t spill = 0;
     for (std::uint32_t label = 1; label < sizes.size(); ++label) {
         o.progress.checkCancel();
-        auto comp = newMask(pet);
+        const Region& box = boxes[label];
+        auto ccBox = crop(cc.GetPointer(), box);
+        auto sub = crop(pet, box);
+        auto liverBox = crop(liver, box);
+        auto comp = newMask(ccBox);
         auto* cp = comp->GetBufferPointer();
-        for (size_t i = 0; i < total; ++i) cp[i] = l[i] == label;
-        const Index3 at = argmaxIn(pet, comp);
-        const double vmax = p[linearIndex(n, size_t(at[0]), size_t(at[1]), size_t(at[2]))];
+        const size_t nb = comp->GetBufferedRegion().GetNumberOfPixels();
+        for (size_t i = 0; i < nb; ++i) cp[i] = ccBox->GetBufferPointer()[i] == label;
+        const Index3 at = argmaxIn(sub, comp);
+        const auto ns = dims(sub);
+        const float* sv = sub->GetBufferPointer();
+        const double vmax = sv[linearIndex(ns, size_t(at[0]), size_t(at[1]), size_t(at[2]))];
         if (vmax < measurable) continue;
+        // Uptake spilling in from a hot organ next to the liver (kidney,
+        // spleen, bowel) peaks outside the liver; a lesion peaks inside it.
+        {
+            auto around = dilate(comp, 8.0);
+            const Index3 top = argmaxIn(sub, around);
+            if (!liverBox->GetBufferPointer()[linearIndex(ns, size_t(top[0]), size_t(top[1]), size_t(top[2]))]) {
+                ++spill;
+                continue;
+            }
+        }
         const double level = st.median + o.petFraction * (vmax - st.median);
         auto near = dilate(comp, 5.0);
-        auto grow = newMask(pet);
-        for (size_t i = 0; i < total; ++i) grow->GetBufferPointer()[i] = near->GetBufferPointer()[i] && p[i] >= level;
+        auto grow = newMask(comp);
+        for (size_t i = 0; i < nb; ++i) grow->GetBufferPointer()[i] = near->GetBufferPointer()[i] && sv[i] >= level;
         auto lesion = fillHoles(componentAt(grow, at, true));
         if (equivalentDiameter_mm(countOn(lesion), pet) < o.minDiameter_mm) continue;
-        lesions.push_back(lesion);
+        auto full = newMask(pet);
+        paste(full.GetPointer(), lesion.GetPointer());
+        lesions.push_back(full);
     }
+    if (spill)
+        warnings.push_back(std::to_string(spill) + " PET hot spot(s) at the liver's edge peak outside the liver "
+                           "(uptake of a neighbouring organ) and were not taken as lesions");
     if (lesions.empty()) warnings.push_back("no PET lesion above the liver background");
     return lesions;
 }

@@ -70,6 +70,25 @@ Working prepare(const FloatImage* coarse, ImageKind kind) {
     return w;
 }
 
+// Normalised Gaussian average of `image` over the voxels of `where`.
+FloatImage::Pointer localMeanOn(const FloatImage* image, const MaskImage* where, double sigma_mm, float fallback) {
+    const size_t n = image->GetBufferedRegion().GetNumberOfPixels();
+    auto num = newFloat(image), den = newFloat(image);
+    for (size_t i = 0; i < n; ++i) {
+        const float w = where->GetBufferPointer()[i] ? 1.0f : 0.0f;
+        den->GetBufferPointer()[i] = w;
+        num->GetBufferPointer()[i] = w * image->GetBufferPointer()[i];
+    }
+    num = gaussianSmooth(num, sigma_mm);
+    den = gaussianSmooth(den, sigma_mm);
+    auto out = newFloat(image);
+    for (size_t i = 0; i < n; ++i) {
+        const float w = den->GetBufferPointer()[i];
+        out->GetBufferPointer()[i] = w > 0.02f ? num->GetBufferPointer()[i] / w : fallback;
+    }
+    return out;
+}
+
 struct SeedChoice {
     Index3 index{};
     double intensity = 0;
@@ -152,63 +171,73 @@ SeedChoice findSeed(const FloatImage* coarse, const Working& w, ImageKind kind, 
 // means (normalised Gaussian averages) of the smoothed image, so the surface
 // sits half-way up each edge whatever the neighbour is (fat, muscle, kidney),
 // instead of where a fixed window cuts the blurred edge (~3 mm inside).
-MaskImage::Pointer refineSurface(const FloatImage* input, const MaskImage* coarse, double mu, double sd,
-                                 const Progress& progress) {
+MaskImage::Pointer refineSurface(const FloatImage* input, const MaskImage* coarse, const FloatImage* coarseSmooth,
+                                 double mu, double sd, const Progress& progress) {
+    // The reference means vary slowly: compute them on the working grid.
+    const auto nc = dims(coarse);
+    const size_t totalC = nc[0] * nc[1] * nc[2];
+    FloatImage::Pointer muInC, muOutC, wInC, wOutC;
+    {
+        auto dOn = distanceToOn(coarse);
+        auto dOff = distanceToOff(coarse);
+        const float* a = dOn->GetBufferPointer();
+        const float* b = dOff->GetBufferPointer();
+        const float* sc = coarseSmooth->GetBufferPointer();
+        // Reference shells: 6-14 mm inside (liver-like values only, so vessels
+        // and lesions do not pull the mean) and 7-12 mm outside.
+        const float tol = static_cast<float>(std::max(4.0 * sd, 30.0));
+        auto inShell = newMask(coarse), outShell = newMask(coarse);
+        for (size_t i = 0; i < totalC; ++i) {
+            const float dc = std::isfinite(a[i]) && std::isfinite(b[i]) ? a[i] - b[i] : (std::isfinite(a[i]) ? a[i] : -b[i]);
+            inShell->GetBufferPointer()[i] = dc <= -6.0f && dc >= -14.0f && std::abs(sc[i] - static_cast<float>(mu)) < tol;
+            outShell->GetBufferPointer()[i] = dc >= 7.0f && dc <= 12.0f;
+        }
+        auto weightOf = [&](const MaskImage* m) {
+            auto w = newFloat(coarse);
+            for (size_t i = 0; i < totalC; ++i) w->GetBufferPointer()[i] = m->GetBufferPointer()[i] ? 1.0f : 0.0f;
+            return gaussianSmooth(w, 8.0);
+        };
+        wInC = weightOf(inShell);
+        wOutC = weightOf(outShell);
+        muInC = localMeanOn(coarseSmooth, inShell, 8.0, static_cast<float>(mu));
+        muOutC = localMeanOn(coarseSmooth, outShell, 8.0, static_cast<float>(mu));
+    }
+    progress.update(0.3, "liver: refining the surface");
     const Region box = regionCovering(input, coarse, boundingRegion(coarse, 0.0), 15.0);
     auto sub = crop(input, box);
     const double hIn = std::max({input->GetSpacing()[0], input->GetSpacing()[1], input->GetSpacing()[2]});
     auto S = gaussianSmooth(sub, std::max(1.0, 0.5 * hIn));
-    progress.update(0.2, "liver: refining the surface");
     Region all;
     all.SetSize(sub->GetLargestPossibleRegion().GetSize());
     auto D = signedDistanceOnGrid(coarse, sub, all, 1000.0f);
+    progress.update(0.6, "liver: refining the surface");
     const auto n = dims(sub);
-    const size_t total = n[0] * n[1] * n[2];
     const float* s = S->GetBufferPointer();
     const float* d = D->GetBufferPointer();
-    // Reference shells: 6-14 mm inside (liver-like values only, so vessels
-    // and lesions do not pull the mean) and 7-12 mm outside.
     const float tol = static_cast<float>(std::max(4.0 * sd, 30.0));
-    auto wIn = newFloat(sub), wOut = newFloat(sub), vIn = newFloat(sub), vOut = newFloat(sub);
-    {
-        float* a = wIn->GetBufferPointer();
-        float* b = wOut->GetBufferPointer();
-        float* c = vIn->GetBufferPointer();
-        float* e = vOut->GetBufferPointer();
-        for (size_t i = 0; i < total; ++i) {
-            a[i] = d[i] <= -6.0f && d[i] >= -14.0f && std::abs(s[i] - static_cast<float>(mu)) < tol;
-            b[i] = d[i] >= 7.0f && d[i] <= 12.0f;
-            c[i] = a[i] * s[i];
-            e[i] = b[i] * s[i];
-        }
-    }
-    const double sigma = 8.0;
-    wIn = gaussianSmooth(wIn, sigma);
-    vIn = gaussianSmooth(vIn, sigma);
-    progress.update(0.6, "liver: refining the surface");
-    wOut = gaussianSmooth(wOut, sigma);
-    vOut = gaussianSmooth(vOut, sigma);
     auto fine = newMask(sub);
     {
-        const float* a = wIn->GetBufferPointer();
-        const float* b = wOut->GetBufferPointer();
-        const float* c = vIn->GetBufferPointer();
-        const float* e = vOut->GetBufferPointer();
         auto* f = fine->GetBufferPointer();
         const float bandIn = -4.0f, bandOut = 6.0f;
-        for (size_t i = 0; i < total; ++i) {
-            if (d[i] <= bandIn) f[i] = 1;
-            else if (d[i] >= bandOut) f[i] = 0;
-            else {
-                const float muIn = a[i] > 0.02f ? c[i] / a[i] : static_cast<float>(mu);
-                if (b[i] > 0.02f) {
-                    const float muOut = e[i] / b[i];
-                    f[i] = std::abs(s[i] - muIn) <= std::abs(s[i] - muOut);
-                } else {
-                    f[i] = std::abs(s[i] - muIn) < tol;
+        for (size_t k = 0; k < n[2]; ++k)
+            for (size_t j = 0; j < n[1]; ++j)
+                for (size_t i = 0; i < n[0]; ++i) {
+                    const size_t idx = linearIndex(n, i, j, k);
+                    if (d[idx] <= bandIn) f[idx] = 1;
+                    else if (d[idx] >= bandOut) f[idx] = 0;
+                    else {
+                        const Vec3 q = pointToIndex(coarse, indexToPoint(sub, {double(i), double(j), double(k)}));
+                        const float muIn = sampleLinear(wInC->GetBufferPointer(), nc, q) > 0.02
+                                               ? static_cast<float>(sampleLinear(muInC->GetBufferPointer(), nc, q))
+                                               : static_cast<float>(mu);
+                        if (sampleLinear(wOutC->GetBufferPointer(), nc, q) > 0.02) {
+                            const float muOut = static_cast<float>(sampleLinear(muOutC->GetBufferPointer(), nc, q));
+                            f[idx] = std::abs(s[idx] - muIn) <= std::abs(s[idx] - muOut);
+                        } else {
+                            f[idx] = std::abs(s[idx] - muIn) < tol;
+                        }
+                    }
                 }
-            }
-        }
     }
     fine = largestComponent(fine);
     fine = fillHolesSlices(fillHoles(fine), voxelAxisClosestTo(sub, 2));
@@ -385,7 +414,7 @@ LiverResult segmentLiver(const Volume& image, const LiverOptions& opt) {
                     " +- " + fmt(st.sd) + ") measures " + fmt(coarseMl, 0) + " mL, outside the plausible " +
                     fmt(kMinLiver_ml, 0) + "-" + fmt(kMaxLiver_ml, 0) + " mL (give a seed inside the liver with --seed x,y,z)");
     progress.update(0.85, "liver: back to the image grid");
-    res.mask = refineSurface(input, filled, st.median, st.sd, progress.sub(0.85, 1.0));
+    res.mask = refineSurface(input, filled, w.smooth, st.median, st.sd, progress.sub(0.85, 1.0));
     res.volume_ml = double(countOn(res.mask)) * voxelVolume_mm3(input) / 1000.0;
     if (res.volume_ml < kMinLiver_ml)
         throw Error("no liver found: only " + fmt(res.volume_ml, 0) + " mL survived on the image grid");

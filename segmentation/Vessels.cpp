@@ -459,7 +459,11 @@ VesselResult segmentVessels(const Volume& ct, const MaskImage* liver, const Vess
         progress.checkCancel();
         auto& w = works[wi];
         w.diameters.resize(w.points.size());
-        for (size_t i = 0; i < w.points.size(); ++i) {
+        // Every other point (they lie ~1 voxel apart and the result is
+        // median-filtered anyway); the ones between are interpolated.
+        const size_t np = w.points.size();
+        for (size_t i = 0; i < np; ++i) {
+            if (i % 2 == 1 && i + 1 < np) continue;
             const size_t a = i >= 2 ? i - 2 : 0, b = std::min(w.points.size() - 1, i + 2);
             Vec3 t = w.points[b] - w.points[a];
             if (norm(t) == 0) t = {0, 0, 1};
@@ -474,6 +478,7 @@ VesselResult segmentVessels(const Volume& ct, const MaskImage* liver, const Vess
             const CrossSection cs = measureCrossSection(in);
             w.diameters[i] = cs.valid ? cs.diameter_mm : 2.0 * w.r0[i];
         }
+        for (size_t i = 1; i + 1 < np; i += 2) w.diameters[i] = 0.5 * (w.diameters[i - 1] + w.diameters[i + 1]);
         // Running median of five against noise.
         std::vector<double> sm(w.diameters.size());
         for (size_t i = 0; i < w.diameters.size(); ++i) {

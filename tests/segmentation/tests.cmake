@@ -2,3 +2,6 @@ irplan_add_test(segmentation_tube_tests SOURCES segmentation/TubeTest.cpp segmen
   LIBS irplan_segmentation LABELS segmentation)
 irplan_add_test(segmentation_unit_tests SOURCES segmentation/SkeletonTest.cpp
   LIBS irplan_segmentation LABELS segmentation unit)
+irplan_add_test(segmentation_phantom_tests SOURCES segmentation/SegPhantomFixture.cpp
+  segmentation/PhantomLiverLesionTest.cpp segmentation/PhantomVesselTest.cpp segmentation/SegTestUtil.cpp
+  LIBS irplan_segmentation irplan_phantom LABELS segmentation WHOLE)
