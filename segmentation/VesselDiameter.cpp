@@ -95,7 +95,7 @@ CrossSection measureCrossSection(const CrossSectionInput& in) {
     // A resolved lumen (its centre reaches the blood level and it spans more
     // than two voxels): the half-maximum edge along the rays is exact and,
     // unlike the integral, ignores branches leaving the section.
-    if (out.valid && out.peakFraction >= 0.8 && out.rayDiameter_mm >= 2.0 * std::max({sp[0], sp[1], sp[2]}))
+    if (out.valid && out.peakFraction >= 0.8 && out.rayDiameter_mm >= 2.0 * std::cbrt(sp[0] * sp[1] * sp[2]))
         out.diameter_mm = out.rayDiameter_mm;
     return out;
 }
@@ -180,7 +180,8 @@ CrossSection measureWithDisc(const CrossSectionInput& in, double R) {
     // (half of the contrast for thick vessels, less for thin ones whose peak
     // is lowered by partial volume) connected to the peak near the centre,
     // grown by the partial-volume rim. Other vessels in the plane are left out.
-    const double near = std::max(1.5 * hMax, 0.5 * in.radiusGuess_mm);
+    const double hGeo = std::cbrt(sp[0] * sp[1] * sp[2]);
+    const double near = std::max(1.5 * hGeo, 0.5 * in.radiusGuess_mm);
     size_t start = 0;
     float peak = -1e30f;
     for (size_t g = 0; g < val.size(); ++g)

@@ -53,11 +53,11 @@ struct Work {
 // intensity to thinner branches.
 constexpr double kMaxDonorRadius_mm = 6.0;
 
-std::vector<double> defaultSigmas(double hMax) {
+std::vector<double> defaultSigmas(double h) {
     // From the smallest resolvable tube (~1 voxel) up to ~5 mm (tubes of ~15 mm);
     // the bright lumen of larger vessels is caught by the intensity threshold.
     std::vector<double> s;
-    for (double x = std::max(0.6, 0.5 * hMax); x < 5.6; x *= 1.5) s.push_back(x);
+    for (double x = std::max(0.6, 0.5 * h); x < 5.6; x *= 1.5) s.push_back(x);
     return s;
 }
 
@@ -92,6 +92,8 @@ VesselResult segmentVessels(const Volume& ct, const MaskImage* liver, const Vess
     const size_t total = n[0] * n[1] * n[2];
     const auto& sp = C->GetSpacing();
     const double hMin = std::min({sp[0], sp[1], sp[2]}), hMax = std::max({sp[0], sp[1], sp[2]});
+    // Typical voxel size: thick slices (5 mm CT) must not make every vessel "thin".
+    const double hGeo = std::cbrt(sp[0] * sp[1] * sp[2]);
     progress.checkCancel();
 
     // Parenchyma: median and noise of the liver away from its surface.
@@ -127,7 +129,7 @@ VesselResult segmentVessels(const Volume& ct, const MaskImage* liver, const Vess
     progress.update(0.05, "vessels: vesselness");
 
     VesselnessOptions vo;
-    vo.sigmas_mm = opt.sigmas_mm.empty() ? defaultSigmas(hMax) : opt.sigmas_mm;
+    vo.sigmas_mm = opt.sigmas_mm.empty() ? defaultSigmas(hGeo) : opt.sigmas_mm;
     vo.c = std::max(5.0, 0.1 * res.contrast_hu);
     vo.threads = opt.threads;
     res.sigmas_mm = vo.sigmas_mm;
@@ -189,7 +191,7 @@ VesselResult segmentVessels(const Volume& ct, const MaskImage* liver, const Vess
         auto deep = distanceToOff(mask);
         const float* dd = deep->GetBufferPointer();
         std::vector<float> lumen;
-        const float depth = static_cast<float>(std::max(1.5, 1.5 * hMax) + 0.5 * hMin);
+        const float depth = static_cast<float>(std::max(1.5, 1.5 * hGeo) + 0.5 * hMin);
         for (size_t i = 0; i < total; ++i)
             if (dd[i] >= depth && inLiver[i]) lumen.push_back(c[i]);
         if (lumen.size() >= 50) {
@@ -222,7 +224,7 @@ VesselResult segmentVessels(const Volume& ct, const MaskImage* liver, const Vess
         for (auto& b : graph.branches) lb += !b.removed;
         std::fprintf(stderr, "graph: %zu nodes, %zu branches before pruning\n", graph.nodes.size(), lb);
     }
-    pruneGraph(graph, skeleton, edt, 2.0 * hMax);
+    pruneGraph(graph, skeleton, edt, 2.0 * hGeo);
     if (std::getenv("IRPLAN_SEG_DEBUG")) {
         for (size_t bi = 0; bi < graph.branches.size(); ++bi) {
             const auto& b = graph.branches[bi];
@@ -408,7 +410,7 @@ VesselResult segmentVessels(const Volume& ct, const MaskImage* liver, const Vess
 
     // Blood (lumen) intensity: the raw CT at the centre of thick branches;
     // thin branches inherit it from their nearest thick ancestor.
-    const double thick_mm = std::max(1.5, 1.5 * hMax);
+    const double thick_mm = std::max(1.5, 1.5 * hGeo);
     const auto nC = dims(C);
     std::vector<double> thickBloods, donorBloods;
     for (auto& w : works) {
@@ -474,7 +476,7 @@ VesselResult segmentVessels(const Volume& ct, const MaskImage* liver, const Vess
             in.radiusGuess_mm = w.r0[i];
             in.blood = w.blood;
             in.fallbackBackground = res.liverMedian_hu;
-            in.slab_mm = std::max(0.5, 0.5 * hMax);
+            in.slab_mm = std::max(0.5, 0.5 * hGeo);
             const CrossSection cs = measureCrossSection(in);
             w.diameters[i] = cs.valid ? cs.diameter_mm : 2.0 * w.r0[i];
         }
