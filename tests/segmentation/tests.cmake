@@ -5,3 +5,7 @@ irplan_add_test(segmentation_unit_tests SOURCES segmentation/SkeletonTest.cpp
 irplan_add_test(segmentation_phantom_tests SOURCES segmentation/SegPhantomFixture.cpp
   segmentation/PhantomLiverLesionTest.cpp segmentation/PhantomVesselTest.cpp segmentation/SegTestUtil.cpp
   LIBS irplan_segmentation irplan_phantom LABELS segmentation WHOLE)
+irplan_add_test(segmentation_realdata_tests SOURCES segmentation/RealDataTest.cpp segmentation/SegTestUtil.cpp
+  LIBS irplan_segmentation LABELS segmentation)
+irplan_add_test(segmentation_cli_tests SOURCES segmentation/SegmentCliTest.cpp
+  LIBS irplan_io LABELS segmentation cli WHOLE)
