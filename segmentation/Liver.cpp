@@ -19,9 +19,9 @@ std::string fmt(double v, int precision = 1) {
     return b;
 }
 
-// A livers' volume outside this range means the wrong organ was found.
-// Adult livers are ~1.0-2.5 L (Heinemann et al., Forensic Sci Int 1999);
-// the bounds leave room for hepatomegaly and partial coverage.
+// A liver volume outside this range means the wrong organ was found. Adult
+// livers are about 1-2.5 L (standard liver volume, Heinemann et al., Liver
+// Transpl Surg 1999); the bounds leave room for hepatomegaly and partial coverage.
 constexpr double kMinLiver_ml = 400.0;
 constexpr double kMaxLiver_ml = 5000.0;
 
@@ -414,7 +414,7 @@ LiverResult segmentLiver(const Volume& image, const LiverOptions& opt) {
                     " +- " + fmt(st.sd) + ") measures " + fmt(coarseMl, 0) + " mL, outside the plausible " +
                     fmt(kMinLiver_ml, 0) + "-" + fmt(kMaxLiver_ml, 0) + " mL (give a seed inside the liver with --seed x,y,z)");
     progress.update(0.85, "liver: back to the image grid");
-    res.mask = refineSurface(input, filled, w.smooth, st.median, st.sd, progress.sub(0.85, 1.0));
+    res.mask = refineSurface(input, filled, w.smooth, res.median, res.sd, progress.sub(0.85, 1.0));
     res.volume_ml = double(countOn(res.mask)) * voxelVolume_mm3(input) / 1000.0;
     if (res.volume_ml < kMinLiver_ml)
         throw Error("no liver found: only " + fmt(res.volume_ml, 0) + " mL survived on the image grid");

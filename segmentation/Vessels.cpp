@@ -8,8 +8,6 @@
 #include "segmentation/SkeletonGraph.h"
 #include "segmentation/VesselDiameter.h"
 #include "segmentation/Vesselness.h"
-#include "io/VolumeIO.h"
-#include <cstdlib>
 
 #include <algorithm>
 #include <chrono>
@@ -207,34 +205,8 @@ VesselResult segmentVessels(const Volume& ct, const MaskImage* liver, const Vess
     auto skeleton = skeletonize(mask, progress.sub(0.6, 0.7));
     stamp("skeleton");
     auto edt = distanceToOff(mask);
-    if (const char* dbg = std::getenv("IRPLAN_SEG_DEBUG")) {
-        writeMask(mask, std::string(dbg) + "/mask.nii.gz");
-        writeMask(skeleton, std::string(dbg) + "/skeleton.nii.gz");
-        Volume vv;
-        vv.image = vr.vesselness;
-        writeVolume(vv, std::string(dbg) + "/vesselness.nii.gz");
-        vv.image = C;
-        writeVolume(vv, std::string(dbg) + "/ct.nii.gz");
-        vv.image = S;
-        writeVolume(vv, std::string(dbg) + "/smooth.nii.gz");
-    }
     SkeletonGraph graph = buildGraph(skeleton);
-    if (std::getenv("IRPLAN_SEG_DEBUG")) {
-        size_t lb = 0;
-        for (auto& b : graph.branches) lb += !b.removed;
-        std::fprintf(stderr, "graph: %zu nodes, %zu branches before pruning\n", graph.nodes.size(), lb);
-    }
     pruneGraph(graph, skeleton, edt, 2.0 * hGeo);
-    if (std::getenv("IRPLAN_SEG_DEBUG")) {
-        for (size_t bi = 0; bi < graph.branches.size(); ++bi) {
-            const auto& b = graph.branches[bi];
-            if (b.removed) continue;
-            std::fprintf(stderr, "branch %zu: nodes %d (%zu vox, %zu br) - %d (%zu vox, %zu br), %zu voxels, %.1f mm\n", bi, b.a,
-                         graph.nodes[size_t(b.a)].voxels.size(), graph.nodes[size_t(b.a)].branches.size(), b.b,
-                         graph.nodes[size_t(b.b)].voxels.size(), graph.nodes[size_t(b.b)].branches.size(), b.voxels.size(),
-                         branchLength_mm(graph, int(bi), C));
-        }
-    }
     progress.update(0.72, "vessels: branches");
 
     // Connected groups of branches; tiny isolated pieces are dropped.

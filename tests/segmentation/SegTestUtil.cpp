@@ -30,6 +30,17 @@ FloatImage::Pointer renderImage(const Vec3& extent, const Vec3& spacing, const s
     parallelFor(0, size[2], [&](size_t k) {
         for (size_t j = 0; j < size[1]; ++j)
             for (size_t i = 0; i < size[0]; ++i) {
+                // Away from edges (centre and 8 corners agree) one value is the voxel's.
+                const Vec3 centre{origin[0] + i * sp[0], origin[1] + j * sp[1], origin[2] + k * sp[2]};
+                const double vc = value(centre);
+                bool uniform = true;
+                for (int q = 0; q < 8 && uniform; ++q)
+                    uniform = value(centre + Vec3{((q & 1) ? 0.5 : -0.5) * sp[0], ((q & 2) ? 0.5 : -0.5) * sp[1],
+                                             ((q & 4) ? 0.5 : -0.5) * sp[2]}) == vc;
+                if (uniform) {
+                    p[i + size[0] * (j + size[1] * k)] = static_cast<float>(vc);
+                    continue;
+                }
                 double s = 0;
                 for (int c = 0; c < sub; ++c)
                     for (int b = 0; b < sub; ++b)

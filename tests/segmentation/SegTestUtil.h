@@ -10,9 +10,9 @@
 namespace irplan::test {
 
 // A float image centred on the origin covering `extent` mm; each voxel is the
-// mean of value() over 3 x 3 x 3 sub-samples (partial volume).
+// mean of value() over 4 x 4 x 4 sub-samples (partial volume).
 FloatImage::Pointer renderImage(const Vec3& extent, const Vec3& spacing, const std::function<double(const Vec3&)>& value,
-                                int subsamples = 3);
+                                int subsamples = 4);
 // Adds Gaussian noise (SD in image units), deterministic for a seed.
 void addNoise(FloatImage* image, double sd, unsigned seed);
 // Noise smoothed by [1 2 1]/4 along x and y (as the phantom's CT), scaled to `sd`.
