@@ -84,9 +84,10 @@ double longestAxialDiameter(const MaskImage* mask) {
             for (size_t j = i + 1; j < h.size(); ++j)
                 best = std::max(best, std::hypot(h[i].first - h[j].first, h[i].second - h[j].second));
     }
-    // Pixel corners overstate a round section's diameter by about half a
-    // pixel diagonal; pixel centres understate it by a pixel. Take the middle.
-    return std::max(0.0, best - 0.5 * std::hypot(s0, s1) * 0.5);
+    // The extreme pixel corners of a digitised round section lie about 0.8 of
+    // a pixel diagonal beyond its true diameter (measured on digitised spheres
+    // of 10-34 mm on 0.78-1.5 mm pixels, LesionTableTest).
+    return std::max(0.0, best - 0.8 * std::hypot(s0, s1));
 }
 
 double peakInSphere(const FloatImage* image, const MaskImage* mask, double volume_ml) {

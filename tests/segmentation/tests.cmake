@@ -1,7 +1,7 @@
 irplan_add_test(segmentation_tube_tests SOURCES segmentation/TubeTest.cpp segmentation/SegTestUtil.cpp
   LIBS irplan_segmentation LABELS segmentation)
-irplan_add_test(segmentation_unit_tests SOURCES segmentation/SkeletonTest.cpp
-  LIBS irplan_segmentation LABELS segmentation unit)
+irplan_add_test(segmentation_unit_tests SOURCES segmentation/SkeletonTest.cpp segmentation/LesionTableTest.cpp
+  segmentation/SegTestUtil.cpp LIBS irplan_segmentation LABELS segmentation unit)
 irplan_add_test(segmentation_phantom_tests SOURCES segmentation/SegPhantomFixture.cpp
   segmentation/PhantomLiverLesionTest.cpp segmentation/PhantomVesselTest.cpp segmentation/SegTestUtil.cpp
   LIBS irplan_segmentation irplan_phantom LABELS segmentation WHOLE)
