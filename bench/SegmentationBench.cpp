@@ -11,6 +11,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include <sys/resource.h>
+
 #include <fstream>
 #include <string>
 
@@ -42,17 +44,28 @@ const Clinical& clinical() {
     return c;
 }
 
-// Peak memory of the step: the process's peak minus what it held before.
+// CPU seconds of the whole process (all threads): on a shared machine the
+// wall time depends on the load, this does not.
+double processCpuSeconds() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
+// Peak memory of the step (the process's peak minus what it held before) and
+// its CPU seconds over all threads.
 struct Memory {
-    double before = 0;
+    double before = 0, cpuBefore = 0;
     Memory() {
         clinical();
         bench::resetPeakRss();
         before = currentRssMiB();
+        cpuBefore = processCpuSeconds();
     }
     void report(benchmark::State& state) const {
         state.counters["peak_MiB"] = bench::peakRssMiB();
         state.counters["step_peak_MiB"] = bench::peakRssMiB() - before;
+        state.counters["cpu_all_threads_s"] = processCpuSeconds() - cpuBefore;
     }
 };
 

@@ -67,17 +67,25 @@ FloatImage::Pointer resampleOnGrid(const FloatImage* moving, const itk::ImageBas
     const auto nm = dims(moving);
     const float* src = moving->GetBufferPointer();
     float* dst = out->GetBufferPointer();
+    // The mapping is affine, so along a row of the grid the moving index
+    // advances by a constant step: two matrix products per row, not per voxel.
+    auto movingIndexOf = [&](const Vec3& gridIndex) {
+        Vec3 p = indexToPoint(grid, gridIndex);
+        if (gridToMoving) p = gridToMoving->apply(p);
+        return pointToIndex(moving, p);
+    };
     parallelFor(0, n[2], [&](size_t k) {
-        for (size_t j = 0; j < n[1]; ++j)
+        for (size_t j = 0; j < n[1]; ++j) {
+            const Vec3 q0 = movingIndexOf({0.0, double(j), double(k)});
+            const Vec3 dq = movingIndexOf({1.0, double(j), double(k)}) - q0;
             for (size_t i = 0; i < n[0]; ++i) {
-                Vec3 p = indexToPoint(grid, {double(i), double(j), double(k)});
-                if (gridToMoving) p = gridToMoving->apply(p);
-                const Vec3 q = pointToIndex(moving, p);
+                const Vec3 q = q0 + dq * double(i);
                 bool inside = true;
                 for (int a = 0; a < 3; ++a)
                     if (q[a] < -0.5 || q[a] > double(nm[static_cast<size_t>(a)]) - 0.5) inside = false;
                 if (inside) dst[linearIndex(n, i, j, k)] = static_cast<float>(sampleLinear(src, nm, q));
             }
+        }
     });
     return out;
 }
