@@ -28,11 +28,10 @@ struct SkeletonGraph {
 
 SkeletonGraph buildGraph(const MaskImage* skeleton);
 
-// Removes terminal branches shorter than spurLength_mm(branch) (evaluated
-// again after each round, as pruning creates new terminals), then merges
-// nodes with exactly two branches. `radius_mm` is the distance map of the
-// object: a spur is a terminal branch that ends within minSpur_mm (at least
-// 1.5 mm) of the surface of the vessel it leaves.
+// Removes spurs, shortest first and again after each round (pruning creates
+// new terminals), then merges nodes left with exactly two branches. A spur is
+// a terminal branch that ends within max(minSpur_mm, 1.5 mm) of the surface of
+// the vessel it leaves; `radius_mm` is the object's distance map.
 void pruneGraph(SkeletonGraph& g, const MaskImage* skeleton, const FloatImage* radius_mm, double minSpur_mm);
 
 // Length of a branch's polyline (node centroids included), mm.
