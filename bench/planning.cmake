@@ -1,0 +1,2 @@
+irplan_add_bench(planning_explore PlanningExplore.cpp)
+target_link_libraries(planning_explore PRIVATE irplan_planning)
