@@ -1,19 +1,28 @@
-#include "planning/Ellipsoid.h"
-#include <chrono>
+#include "planning/Vessels.h"
 #include <cstdio>
-#include <random>
+#include <cmath>
 using namespace irplan;
 using namespace irplan::planning;
 int main() {
-    Ellipsoid e{{0, 0, 0}, normalized(Vec3{0.3, 0.2, 1}), 23.5, 17.5};
-    std::mt19937 rng(1);
-    std::uniform_real_distribution<double> u(-25, 25);
-    std::vector<Vec3> pts(100000);
-    for (auto& p : pts) p = {u(rng), u(rng), u(rng)};
-    auto t0 = std::chrono::steady_clock::now();
-    double s = 0;
-    for (int rep = 0; rep < 10; ++rep)
-        for (auto& p : pts) s += e.signedDistance(p);
-    double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count() / 1e6;
-    printf("%.1f ns per query (%g)\n", ns, s);
+    for (double h : {1.0, 1.5}) for (double off : {0.0, 0.5, 0.25}) for (Vec3 dir : {Vec3{0,0,1}, normalized(Vec3{1,1,1})}) {
+        printf("h=%.1f off=%.2f dir %s: ", h, off, toString(dir).c_str());
+        for (double d : {2.0, 3.0, 4.0, 5.0, 8.0}) {
+            GridGeometry g;
+            g.size = {60, 60, 60};
+            g.spacing = {h, h, h};
+            g.origin = {-30*h, -30*h, -30*h};
+            std::vector<std::uint8_t> mask(g.voxels(), 0);
+            Vec3 c{off * h, off * h, 0};
+            for (int k = 0; k < 60; ++k) for (int j = 0; j < 60; ++j) for (int i = 0; i < 60; ++i) {
+                Vec3 p = g.point(i, j, k) - c;
+                Vec3 perp = p - dir * dot(p, dir);
+                if (norm(perp) <= d / 2) mask[g.offset(i, j, k)] = 1;
+            }
+            auto dia = localDiameter(mask, g);
+            double s = 0, mx = 0; int n = 0;
+            for (size_t i = 0; i < mask.size(); ++i) if (mask[i]) { Vec3 p = g.point(i % 60, (i / 60) % 60, i / 3600); if (norm(p) < 10) { s += dia[i]; n++; mx = std::max(mx, double(dia[i])); } }
+            printf("%.0f->%.2f(max %.2f) ", d, s / n, mx);
+        }
+        printf("\n");
+    }
 }

@@ -21,23 +21,34 @@ struct Direction {
     double score = 1e9;
 };
 
-// Minimal margin over the lesion surface for chart ellipsoids (the search objective).
-double surfaceMargin(const TargetLesion& t, const std::vector<Ellipsoid>& e, double* coverage = nullptr,
-                     const MarginRegion* region = nullptr) {
+// Minimal margin over the lesion surface for chart ellipsoids: the search
+// objective. Analytic; for overlapping ellipsoids the distance inside is the
+// deepest ellipsoid's (a lower bound: the search errs on the safe side).
+double searchMargin(const std::vector<Vec3>& surface, const std::vector<Ellipsoid>& e) {
+    double m = 1e9;
+    for (const Vec3& p : surface) {
+        double best = -1e9;
+        for (const auto& x : e) best = std::max(best, x.signedDistance(p));
+        m = std::min(m, best);
+        if (m < -50) break;
+    }
+    return m;
+}
+
+// The exact figures of a final layout (grid zone, coverage of the margin region).
+double layoutMargin(const TargetLesion& t, const std::vector<Ellipsoid>& e, const MarginRegion& region, double& coverage) {
     const Zone z = Zone::fromEllipsoids(e, t.grid);
     double m = 1e9;
     for (const Vec3& p : t.surfacePoints) m = std::min(m, z.signedDistance(p));
-    if (coverage && region) {
-        size_t in = 0;
-        const GridGeometry& g = t.grid;
-        const size_t nx = static_cast<size_t>(g.size[0]), ny = static_cast<size_t>(g.size[1]);
-        auto count = [&](size_t o) {
-            if (z.field.insideVoxel(static_cast<int>(o % nx), static_cast<int>((o / nx) % ny), static_cast<int>(o / (nx * ny)))) ++in;
-        };
-        for (size_t o : t.voxels) count(o);
-        for (size_t o : region->shellVoxels) count(o);
-        *coverage = 100.0 * static_cast<double>(in) / static_cast<double>(t.voxels.size() + region->shellVoxels.size());
-    }
+    size_t in = 0;
+    const GridGeometry& g = t.grid;
+    const size_t nx = static_cast<size_t>(g.size[0]), ny = static_cast<size_t>(g.size[1]);
+    auto count = [&](size_t o) {
+        if (z.field.insideVoxel(static_cast<int>(o % nx), static_cast<int>((o / nx) % ny), static_cast<int>(o / (nx * ny)))) ++in;
+    };
+    for (size_t o : t.voxels) count(o);
+    for (size_t o : region.shellVoxels) count(o);
+    coverage = 100.0 * static_cast<double>(in) / static_cast<double>(t.voxels.size() + region.shellVoxels.size());
     return m;
 }
 
@@ -140,7 +151,11 @@ ProposalResult proposePlans(const PlanningContext& ctx, const PlanRequest& req, 
         if (far) picked.push_back(d);
     }
 
-    // 2. Placement along each candidate path.
+    // 2. Placement along each candidate path. The search looks at up to ~800
+    // surface points (every n-th face); the final figures use all of them.
+    std::vector<Vec3> searchSurface;
+    const size_t stride = std::max<size_t>(1, t.surfacePoints.size() / 800);
+    for (size_t i = 0; i < t.surfacePoints.size(); i += stride) searchSurface.push_back(t.surfacePoints[i]);
     std::vector<const Device*> clusters;
     if (o.tryClusters && !device.isCluster() && device.modality != Modality::IRE) clusters = req.catalogue->clustersLike(device);
     for (size_t c = 0; c < picked.size(); ++c) {
@@ -156,7 +171,7 @@ ProposalResult proposePlans(const PlanningContext& ctx, const PlanRequest& req, 
         };
         // Pattern search on the common shift of the zone centres.
         auto optimise = [&](Layout& l) {
-            double best = surfaceMargin(t, ellipsoidsOf(l));
+            double best = searchMargin(searchSurface, ellipsoidsOf(l));
             for (double step : {4.0, 2.0, 1.0}) {
                 bool improved = true;
                 for (int guard = 0; improved && guard < 6; ++guard) {
@@ -164,98 +179,138 @@ ProposalResult proposePlans(const PlanningContext& ctx, const PlanRequest& req, 
                     for (const Vec3& dir : {u, -u, e1, -e1, e2, -e2}) {
                         Layout trial = l;
                         for (auto& ctr : trial.centres) ctr += dir * step;
-                        const double m = surfaceMargin(t, ellipsoidsOf(trial));
+                        const double m = searchMargin(searchSurface, ellipsoidsOf(trial));
                         if (m > best + 1e-6) best = m, l = trial, improved = true;
                     }
                 }
             }
             return best;
         };
-        std::vector<std::pair<Layout, double>> results;
-        auto consider = [&](Layout l) {
-            const double m = optimise(l);
-            results.push_back({l, m});
-            return m >= req.margin_mm;
+        struct Option {
+            Layout layout;
+            double margin = 0;
+            int tier = 0; // 0 single, 1 cluster, 2 overlapping: fewer needles first
+            bool safe = false;
+            std::vector<Probe> probes;
+            std::vector<PathReport> reports;
         };
-        bool reached = false;
+        std::vector<Option> options;
+        const double spare = o.spare_mm >= 0 ? o.spare_mm : req.robustness.placementError_mm;
+        auto evaluate = [&](Layout l, int tier) -> Option& {
+            Option op;
+            op.margin = optimise(l);
+            op.tier = tier;
+            op.safe = true;
+            for (size_t q = 0; q < l.centres.size(); ++q) {
+                Probe pr;
+                pr.id = "p" + std::to_string(q + 1);
+                if (!probeFor(maps, l.centres[q], u, *l.setting, pr)) {
+                    op.safe = false;
+                    continue;
+                }
+                op.reports.push_back(checkPath(maps, &t, placeApplicator(pr, *l.device, *l.setting), req.limits));
+                op.safe = op.safe && op.reports.back().pass;
+                if (l.device != &device) pr.deviceId = l.device->id;
+                pr.setting = l.setting->name;
+                op.probes.push_back(pr);
+            }
+            op.layout = l;
+            options.push_back(op);
+            return options.back();
+        };
+        auto good = [&](const Option& op) { return op.safe && op.margin >= req.margin_mm; };
+        // Singles, smallest zone first, until one has the spare and a safe path.
+        bool done = false;
         for (const DeviceSetting* s : settings) {
-            if (consider({"single", {t.centroid_mm}, &device, s})) {
-                reached = true;
-                break;
-            }
+            const Option& op = evaluate({"single", {t.centroid_mm}, &device, s}, 0);
+            if (good(op) && op.margin >= req.margin_mm + spare) break;
         }
-        const DeviceSetting* largest = settings.back();
-        if (!reached)
-            for (const Device* cl : clusters) {
-                for (const auto& s : cl->settings)
-                    if (consider({"cluster", {t.centroid_mm}, cl, &s})) {
-                        reached = true;
-                        break;
-                    }
-                if (reached) break;
-            }
-        if (!reached && device.modality != Modality::IRE) {
+        done = std::any_of(options.begin(), options.end(), good);
+        for (const Device* cl : clusters) {
+            if (done) break;
+            std::vector<const DeviceSetting*> cs;
+            for (const auto& s : cl->settings) cs.push_back(&s);
+            std::sort(cs.begin(), cs.end(), [](const DeviceSetting* a, const DeviceSetting* b) {
+                return a->zone.length_mm * a->zone.width_mm * a->zone.width_mm < b->zone.length_mm * b->zone.width_mm * b->zone.width_mm;
+            });
+            for (const DeviceSetting* s : cs)
+                if (good(evaluate({"cluster", {t.centroid_mm}, cl, s}, 1))) {
+                    done = true;
+                    break;
+                }
+        }
+        if (!done && device.modality != Modality::IRE) {
             // Overlapping ablations: parallel needles across the path or repositioned along it.
+            const DeviceSetting* largest = settings.back();
             const double w = largest->zone.width_mm;
-            for (int k = 2; k <= o.maxProbes && !reached; ++k)
+            for (int k = 2; k <= o.maxProbes && !done; ++k)
                 for (double frac : {0.25, 0.35, 0.45}) {
-                    const double s = frac * w;
+                    const double sp = frac * w;
                     std::vector<std::vector<Vec3>> patterns;
                     if (k == 2) {
-                        patterns.push_back({t.centroid_mm + e1 * s, t.centroid_mm - e1 * s});
-                        patterns.push_back({t.centroid_mm + e2 * s, t.centroid_mm - e2 * s});
-                        patterns.push_back({t.centroid_mm + u * s, t.centroid_mm - u * s});
+                        patterns.push_back({t.centroid_mm + e1 * sp, t.centroid_mm - e1 * sp});
+                        patterns.push_back({t.centroid_mm + e2 * sp, t.centroid_mm - e2 * sp});
+                        patterns.push_back({t.centroid_mm + u * sp, t.centroid_mm - u * sp});
                     } else {
                         std::vector<Vec3> tri;
                         for (int q = 0; q < 3; ++q) {
                             const double a = 2 * kPi * q / 3;
-                            tri.push_back(t.centroid_mm + (e1 * std::cos(a) + e2 * std::sin(a)) * s);
+                            tri.push_back(t.centroid_mm + (e1 * std::cos(a) + e2 * std::sin(a)) * sp);
                         }
                         patterns.push_back(tri);
                     }
                     for (auto& pat : patterns)
-                        if (consider({std::to_string(k) + " overlapping", pat, &device, largest})) {
-                            reached = true;
+                        if (good(evaluate({std::to_string(k) + " overlapping", pat, &device, largest}, 2))) {
+                            done = true;
                             break;
                         }
-                    if (reached) break;
+                    if (done) break;
                 }
         }
-        // The best layout found: the first reaching the margin, else the largest margin.
-        auto bestIt = std::find_if(results.begin(), results.end(), [&](const auto& r) { return r.second >= req.margin_mm; });
-        if (bestIt == results.end())
-            bestIt = std::max_element(results.begin(), results.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
-        const Layout& l = bestIt->first;
+        // Safe and sufficient, fewest needles, with the spare; else the safe one
+        // with the largest margin; else the largest margin.
+        const Option* pick = nullptr;
+        for (int tier = 0; tier < 3 && !pick; ++tier) {
+            for (const auto& op : options)
+                if (op.tier == tier && good(op) && op.margin >= req.margin_mm + spare) {
+                    pick = &op;
+                    break;
+                }
+            if (!pick)
+                for (const auto& op : options)
+                    if (op.tier == tier && good(op)) {
+                        pick = &op;
+                        break;
+                    }
+        }
+        if (!pick)
+            for (const auto& op : options)
+                if (op.safe && (!pick || op.margin > pick->margin)) pick = &op;
+        if (!pick)
+            pick = &*std::max_element(options.begin(), options.end(), [](const Option& a, const Option& b) { return a.margin < b.margin; });
+        const Layout& l = pick->layout;
         Proposal p;
         p.deviceId = l.device->id;
         p.setting = l.setting->name;
         p.strategy = l.strategy;
-        p.safe = true;
-        for (size_t q = 0; q < l.centres.size(); ++q) {
-            Probe pr;
-            pr.id = "p" + std::to_string(q + 1);
-            if (!probeFor(maps, l.centres[q], u, *l.setting, pr)) {
-                p.safe = false;
-                continue;
-            }
-            const PathReport rep = checkPath(maps, &t, placeApplicator(pr, *l.device, *l.setting), req.limits);
-            p.safe = p.safe && rep.pass;
+        p.safe = pick->safe && pick->probes.size() == l.centres.size();
+        p.probes = pick->probes;
+        for (size_t q = 0; q < pick->reports.size(); ++q) {
+            const PathReport& rep = pick->reports[q];
             p.insertedLength_mm = std::max(p.insertedLength_mm, rep.insertedLength_mm);
             p.angle_deg = rep.angleToAxial_deg;
             p.clearance_mm = q == 0 ? clearance(rep) : std::min(p.clearance_mm, clearance(rep));
-            if (l.device != &device) pr.deviceId = l.device->id;
-            pr.setting = l.setting->name;
-            p.probes.push_back(pr);
         }
-        p.minimalMargin_mm = surfaceMargin(t, ellipsoidsOf(l), &p.coverageMargin_pct, &region);
+        p.minimalMargin_mm = layoutMargin(t, ellipsoidsOf(l), region, p.coverageMargin_pct);
         p.marginReached = p.minimalMargin_mm >= req.margin_mm;
+        p.marginSpare = p.minimalMargin_mm >= req.margin_mm + spare;
         p.pathScore = picked[c]->score;
-        char why[320];
+        char why[360];
         std::snprintf(why, sizeof why,
                       "path %.0f mm skin to tip, %.0f deg to the axial plane, %.1f mm above the tightest safety limit; "
-                      "%s with %s %s: chart minimal margin %.1f mm (requested %.1f)",
+                      "%s with %s %s: chart minimal margin %.1f mm (requested %.1f, %.1f with the spare for placement)",
                       p.insertedLength_mm, p.angle_deg, p.clearance_mm, p.strategy.c_str(), p.deviceId.c_str(),
-                      p.setting.c_str(), p.minimalMargin_mm, req.margin_mm);
+                      p.setting.c_str(), p.minimalMargin_mm, req.margin_mm, req.margin_mm + spare);
         p.rationale = why;
         out.proposals.push_back(p);
     }

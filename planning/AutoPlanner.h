@@ -19,6 +19,9 @@ struct ProposalOptions {
     double minSeparation_deg = 20;  // between the candidate paths
     int maxProbes = 3;              // overlapping ablations
     bool tryClusters = true;
+    // Among the settings that reach the margin, prefer the smallest that
+    // reaches it with this much to spare (negative: the request's placement error).
+    double spare_mm = -1;
 };
 
 struct Proposal {
@@ -29,6 +32,7 @@ struct Proposal {
     double minimalMargin_mm = 0;   // chart model
     double coverageMargin_pct = 0; // chart model
     bool marginReached = false;
+    bool marginSpare = false;      // reached with the spare for placement error
     bool safe = false;             // every path check of every probe passes
     double pathScore = 0;          // lower is better
     double insertedLength_mm = 0, angle_deg = 0, clearance_mm = 0;

@@ -30,6 +30,10 @@ double solveRoot(double r0, double z0, double z1, double g) {
 } // namespace
 
 double distancePointEllipse(double e0, double e1, double y0, double y1, double& x0, double& x1) {
+    // Coordinates within rounding of an axis are on it: the root solve below
+    // degenerates there (its bracket collapses onto the pole at s = -1).
+    if (y0 < 1e-9 * e0) y0 = 0;
+    if (y1 < 1e-9 * e1) y1 = 0;
     if (y1 > 0) {
         if (y0 > 0) {
             const double z0 = y0 / e0, z1 = y1 / e1, g = z0 * z0 + z1 * z1 - 1;
@@ -90,7 +94,10 @@ double Ellipsoid::signedDistance(const Vec3& p, Vec3* closest) const {
     if (semiLength_mm >= semiWidth_mm) dist = distancePointEllipse(semiLength_mm, semiWidth_mm, ya, perp, xa, xp);
     else dist = distancePointEllipse(semiWidth_mm, semiLength_mm, perp, ya, xp, xa);
     if (closest) {
-        const Vec3 across = perp > 1e-12 ? perpV / perp : Vec3{};
+        // On the axis any direction across it leads to the nearest surface point.
+        Vec3 across = perp > 1e-9 * semiWidth_mm ? perpV / perp : cross(axis, Vec3{1, 0, 0});
+        if (norm(across) < 0.5) across = cross(axis, Vec3{0, 1, 0});
+        across = normalized(across);
         *closest = centre_mm + axis * (along < 0 ? -xa : xa) + across * xp;
     }
     return rho(p) < 1.0 ? dist : -dist;

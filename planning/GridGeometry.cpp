@@ -40,8 +40,10 @@ Vec3 GridGeometry::index(const Vec3& p) const {
 }
 
 std::array<int, 3> GridGeometry::nearest(const Vec3& p) const {
+    // floor(x + 0.5): ties go the same way on both sides of zero.
     const Vec3 c = index(p);
-    return {static_cast<int>(std::lround(c.x)), static_cast<int>(std::lround(c.y)), static_cast<int>(std::lround(c.z))};
+    return {static_cast<int>(std::floor(c.x + 0.5)), static_cast<int>(std::floor(c.y + 0.5)),
+            static_cast<int>(std::floor(c.z + 0.5))};
 }
 
 Box GridGeometry::boxAround(const Vec3& lo_mm, const Vec3& hi_mm) const {

@@ -1,6 +1,8 @@
 #include "planning/HeatSink.h"
 
 #include <algorithm>
+#include <functional>
+#include <map>
 #include <cmath>
 #include <limits>
 
@@ -63,15 +65,37 @@ std::vector<HeatSinkWarning> heatSinkWarnings(const VesselModel& vessels, const 
             b.closest = &s;
         }
     }
+    // Join qualifying branches to their qualifying parents (union-find).
+    std::vector<size_t> root(best.size());
+    for (size_t v = 0; v < root.size(); ++v) root[v] = v;
+    std::function<size_t(size_t)> find = [&](size_t v) { return root[v] == v ? v : root[v] = find(root[v]); };
+    std::map<std::string, size_t> byId;
+    for (size_t v = 0; v < best.size(); ++v)
+        if (best[v].any) byId[vessels.vessels[v].id] = v;
     for (size_t v = 0; v < best.size(); ++v) {
-        if (!best[v].any) continue;
+        if (!best[v].any || vessels.vessels[v].parentId.empty()) continue;
+        auto it = byId.find(vessels.vessels[v].parentId);
+        if (it != byId.end()) root[find(v)] = find(it->second);
+    }
+    std::map<size_t, std::vector<size_t>> groups;
+    for (size_t v = 0; v < best.size(); ++v)
+        if (best[v].any) groups[find(v)].push_back(v);
+    for (const auto& [g, members] : groups) {
+        (void)g;
+        size_t v = members.front();
+        double zoneGap = std::numeric_limits<double>::infinity();
+        for (size_t m : members) {
+            if (best[m].lesionGap < best[v].lesionGap) v = m;
+            zoneGap = std::min(zoneGap, best[m].zoneGap);
+        }
         const VesselSample& s = *best[v].closest;
         HeatSinkWarning w;
         w.vesselId = vessels.vessels[v].id;
+        for (size_t m : members) w.branches.push_back(vessels.vessels[m].id);
         w.kind = vessels.vessels[v].kind;
         w.diameter_mm = s.diameter_mm;
         w.distanceToLesion_mm = best[v].lesionGap;
-        w.distanceToZone_mm = haveZone ? best[v].zoneGap : std::numeric_limits<double>::quiet_NaN();
+        w.distanceToZone_mm = haveZone ? zoneGap : std::numeric_limits<double>::quiet_NaN();
         w.point_mm = s.point_mm;
         target.surface.nearest(s.point_mm, &w.lesionPoint_mm);
         w.side = sideName(s.point_mm - target.centroid_mm);

@@ -23,7 +23,8 @@ struct HeatSinkOptions {
 };
 
 struct HeatSinkWarning {
-    std::string vesselId;
+    std::string vesselId;            // the branch (or label component) closest to the lesion
+    std::vector<std::string> branches; // connected branches of the same vessel that qualify too
     std::string kind;
     double diameter_mm = 0;          // local lumen diameter at the reported point
     double distanceToLesion_mm = 0;  // wall to lesion surface (negative: the lumen enters the lesion)
@@ -35,6 +36,8 @@ struct HeatSinkWarning {
     std::optional<double> marginLost_mm; // thermal model: margin lost on that side
 };
 
+// Branches of one tree that qualify and touch each other (parent and child)
+// are one vessel: one warning, listing its branches.
 // `zone` may be null or empty (no zone yet): then only the lesion criterion
 // applies. `lesionGap` (optional, one per vessel sample) holds precomputed
 // wall-to-lesion gaps (PlanningContext keeps them) to spare the lesion queries.

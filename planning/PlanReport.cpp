@@ -68,6 +68,7 @@ Json toJson(const PathReport& r) {
 
 Json toJson(const HeatSinkWarning& w) {
     Json j = {{"vessel_id", w.vesselId},
+              {"branches", w.branches},
               {"kind", w.kind},
               {"diameter_mm", w.diameter_mm},
               {"distance_to_lesion_mm", w.distanceToLesion_mm},
@@ -91,6 +92,7 @@ Json toJson(const Proposal& p) {
             {"probes", probes},
             {"safe", p.safe},
             {"margin_reached", p.marginReached},
+            {"margin_reached_with_spare", p.marginSpare},
             {"chart_minimal_margin_mm", num(p.minimalMargin_mm)},
             {"chart_coverage_margin_pct", p.coverageMargin_pct},
             {"inserted_length_mm", p.insertedLength_mm},

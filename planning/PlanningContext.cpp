@@ -46,8 +46,27 @@ std::shared_ptr<const PlanningContext> PlanningContext::build(const PlanningInpu
     progress.checkCancel();
 
     t = Clock::now();
-    ctx->risk_ = RiskMaps::build(in.labels, in.ct, in.vessels ? &ctx->vessels_ : nullptr, tg.centroid_mm, in.risk,
-                                 progress.sub(0.3, 1.0));
+    bool reuse = false;
+    if (in.sharedRisk) {
+        // Usable when, around this lesion, it reaches as far as a fresh build
+        // would: the label map's edge or the needle reach, whichever is nearer.
+        const GridGeometry& rg = in.sharedRisk->grid();
+        const GridGeometry lg = GridGeometry::of(in.labels.GetPointer());
+        const Vec3 q = rg.index(tg.centroid_mm);
+        const Vec3 a0 = rg.index(lg.point(0, 0, 0)), a1 = rg.index(lg.point(lg.size[0] - 1, lg.size[1] - 1, lg.size[2] - 1));
+        reuse = true;
+        for (int a = 0; a < 3; ++a) {
+            const double h = rg.spacing[a], need = in.risk.reach_mm;
+            const double mapLo = std::min(a0[a], a1[a]), mapHi = std::max(a0[a], a1[a]);
+            const double haveLo = q[a] * h, haveHi = (rg.size[static_cast<size_t>(a)] - 1 - q[a]) * h;
+            if (haveLo < std::min(need, (q[a] - mapLo) * h) - 2 * h) reuse = false;
+            if (haveHi < std::min(need, (mapHi - q[a]) * h) - 2 * h) reuse = false;
+        }
+    }
+    if (reuse) ctx->risk_ = in.sharedRisk;
+    else
+        ctx->risk_ = std::make_shared<const RiskMaps>(RiskMaps::build(
+            in.labels, in.ct, in.vessels ? &ctx->vessels_ : nullptr, tg.centroid_mm, in.risk, progress.sub(0.3, 1.0)));
     ctx->seconds_["risk_maps"] = since(t);
     return ctx;
 }

@@ -26,6 +26,9 @@ struct PlanningInputs {
     double gridSpacing_mm = 1.0;        // planning grid
     double padding_mm = 40.0;           // planning grid around the lesion
     RiskMapOptions risk;
+    // Risk maps of the same case built earlier (for another lesion): reused
+    // when they cover this lesion (they depend on the case, not the lesion).
+    std::shared_ptr<const RiskMaps> sharedRisk;
 };
 
 class PlanningContext {
@@ -38,7 +41,8 @@ public:
     const VesselModel& vessels() const { return vessels_; }
     // Per vessel sample: gap (mm) from its wall to the lesion surface.
     const std::vector<float>& vesselLesionGap() const { return vesselGap_; }
-    const RiskMaps& risk() const { return risk_; }
+    const RiskMaps& risk() const { return *risk_; }
+    std::shared_ptr<const RiskMaps> riskShared() const { return risk_; }
     const LabelImage* labels() const { return labels_.GetPointer(); }
     // The lesion-plus-margin region for a margin, computed on first use.
     const MarginRegion& marginRegion(double margin_mm) const;
@@ -50,7 +54,7 @@ private:
     TargetLesion target_;
     VesselModel vessels_;
     std::vector<float> vesselGap_;
-    RiskMaps risk_;
+    std::shared_ptr<const RiskMaps> risk_;
     LabelImage::ConstPointer labels_;
     std::map<std::string, double> seconds_;
     mutable std::mutex m_;

@@ -79,7 +79,8 @@ RiskMaps RiskMaps::build(const LabelImage* labels, const FloatImage* ct, const V
     const Box crop = lg.boxAround(centre - reach, centre + reach).intersected(lg.box());
     if (crop.empty()) throw Error("the target lies outside the label map");
     for (int a = 0; a < 3; ++a)
-        r.pool_[static_cast<size_t>(a)] = std::max(1, static_cast<int>(std::lround(o.targetSpacing_mm / lg.spacing[a])));
+        // 0.78 mm -> 2 (1.56 mm), 1 mm -> 1, 0.5 mm -> 3: never coarser than ~1.7 x the target.
+        r.pool_[static_cast<size_t>(a)] = std::max(1, static_cast<int>(std::floor(o.targetSpacing_mm / lg.spacing[a] + 0.25)));
     GridGeometry g;
     g.direction = lg.direction;
     for (int a = 0; a < 3; ++a) {
@@ -93,7 +94,7 @@ RiskMaps RiskMaps::build(const LabelImage* labels, const FloatImage* ct, const V
     r.grid_ = g;
     for (auto& m : r.masks_) m.assign(g.voxels(), 0);
     r.tissue_.assign(g.voxels(), kOutsideBody);
-    std::vector<std::uint8_t> smallVessel(g.voxels(), 0);
+    std::vector<std::uint8_t> smallVessel(g.voxels(), 0); // label (2, 3 or 4) of portal/hepatic veins and arteries
     const auto* lab = labels->GetBufferPointer();
     const GridGeometry ctg = ct ? GridGeometry::of(ct) : GridGeometry{};
     const float* hu = ct ? ct->GetBufferPointer() : nullptr;
@@ -112,7 +113,7 @@ RiskMaps RiskMaps::build(const LabelImage* labels, const FloatImage* ct, const V
                             const int l = lab[lg.offset(i, j, k)];
                             const int cls = classOfLabel(l);
                             if (cls >= 0) r.masks_[static_cast<size_t>(cls)][o2] = 1;
-                            if (l >= 2 && l <= 4) smallVessel[o2] = 1;
+                            if (l >= 2 && l <= 4) smallVessel[o2] = static_cast<std::uint8_t>(l);
                         }
                 // Tissue from the label at the block's centre.
                 const auto n = lg.nearest(g.point(I, J, K));
@@ -128,10 +129,18 @@ RiskMaps RiskMaps::build(const LabelImage* labels, const FloatImage* ct, const V
     progress.checkCancel();
     // Portal/hepatic veins and arteries count where their lumen is >= 3 mm.
     progress.update(0.2, "risk maps: vessel diameters");
-    const std::vector<float> diam = localDiameter(smallVessel, g);
+    // Per label: an artery beside a portal vein must not inherit its width.
     auto& large = r.masks_[static_cast<size_t>(RiskClass::LargeVessel)];
-    for (size_t n = 0; n < diam.size(); ++n)
-        if (diam[n] >= o.largeVessel_mm) large[n] = 1;
+    for (int l = 2; l <= 4; ++l) {
+        std::vector<std::uint8_t> one(g.voxels(), 0);
+        bool any = false;
+        for (size_t n = 0; n < one.size(); ++n)
+            if (smallVessel[n] == l) one[n] = 1, any = true;
+        if (!any) continue;
+        const std::vector<float> diam = localDiameter(one, g);
+        for (size_t n = 0; n < diam.size(); ++n)
+            if (diam[n] >= o.largeVessel_mm) large[n] = 1;
+    }
     if (vessels) {
         std::vector<float> painted;
         paintVessels(*vessels, g, painted, o.largeVessel_mm);

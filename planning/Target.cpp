@@ -47,6 +47,10 @@ TargetLesion buildTarget(const LabelImage* labels, int labelValue, int lesionId,
     t.lo_mm = lo;
     t.hi_mm = hi;
     t.grid = gridCovering(lo, hi, pad_mm, spacing_mm, lg.direction);
+    // Put a planning voxel centre on a label voxel centre: with equal spacing
+    // the lattices coincide and the lesion is copied, not resampled.
+    const auto snapped = lg.nearest(t.grid.origin);
+    t.grid.origin = lg.point(snapped[0], snapped[1], snapped[2]);
     const GridGeometry& g = t.grid;
     t.mask.assign(g.voxels(), 0);
     // Nearest-neighbour lookup of the label map at each planning voxel centre:

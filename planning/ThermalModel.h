@@ -38,9 +38,12 @@ struct TissueModel {
     // Assumption: convection ~ blood velocity / heated length with velocity
     // proportional to diameter; 6 /s at 5 mm holds a vein's wall near 37 degC.
     double sinkRateAt5mm_s = 6.0;
-    double vesselMinDiameter_mm = 1.0; // thinner lumens are below the grid: ignored
-    // DOMAIN.md: heat sink from vessels >= 3 mm only; thinner ones coagulate
-    // and stop cooling once their voxel is dead.
+    // DOMAIN.md: heat sink seen next to veins > 3 mm, never next to veins < 3 mm.
+    // Thinner vessels belong to the Pennes perfusion term; modelling them as
+    // sinks as well would count them twice.
+    double vesselMinDiameter_mm = 3.0;
+    // Vessels from here up keep flowing when the tissue around them dies;
+    // thinner ones (when vesselMinDiameter_mm is lowered) coagulate and stop.
     double largeVessel_mm = 3.0;
     // RF heating falls as 1/(d^2 + a^2)^2 around the active tip (current
     // density ~ 1/d^2 near an electrode); a keeps the near field on the grid.

@@ -7,6 +7,7 @@
 #include <itkSignedMaurerDistanceMapImageFilter.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <deque>
 #include <map>
@@ -107,7 +108,7 @@ VesselModel vesselModelFromTree(const VesselTree& tree, const Vec3& lo, const Ve
     VesselModel m;
     m.source = "vessels file " + tree.source;
     for (const auto& b : tree.branches) {
-        VesselInfo info{b.id, b.kind, 0.0};
+        VesselInfo info{b.id, b.kind, 0.0, b.parent};
         std::vector<VesselSample> samples;
         const int index = static_cast<int>(m.vessels.size());
         auto add = [&](const Vec3& p, double d) {
@@ -151,22 +152,29 @@ std::string vesselLabelName(int label) {
 std::vector<float> localDiameter(const std::vector<std::uint8_t>& mask, const GridGeometry& g) {
     std::vector<float> diameter(g.voxels(), 0.0f);
     if (std::find(mask.begin(), mask.end(), 1) == mask.end()) return diameter;
-    // Distance from each vessel voxel centre to the nearest non-vessel voxel centre.
+    // Distance from each vessel voxel centre to the nearest non-vessel voxel
+    // centre: the outside distance of the inverted mask (ITK measures to the
+    // object's contour voxels, which for the background are exactly the
+    // non-vessel voxels touching the vessel).
     auto image = g.allocate<MaskImage>(0);
-    std::copy(mask.begin(), mask.end(), image->GetBufferPointer());
+    auto* buf = image->GetBufferPointer();
+    for (size_t i = 0; i < mask.size(); ++i) buf[i] = mask[i] ? 0 : 1;
     using Filter = itk::SignedMaurerDistanceMapImageFilter<MaskImage, FloatImage>;
     auto filter = Filter::New();
     filter->SetInput(image);
     filter->SetUseImageSpacing(true);
     filter->SetSquaredDistance(false);
-    filter->SetInsideIsPositive(true);
+    filter->SetInsideIsPositive(false);
     filter->SetBackgroundValue(0);
     filter->Update();
-    // ITK measures inside distances to the object's own contour voxels (0 on the
-    // contour); the lumen wall lies half a voxel beyond them.
     const float* dt = filter->GetOutput()->GetBufferPointer();
     const double h = std::min({g.spacing.x, g.spacing.y, g.spacing.z});
-    const double half = 0.5 * h;
+    // The largest ball of voxel centres that fits has radius D; the lumen wall
+    // lies between the last vessel and the first background centre: diameter
+    // ~ 2 D + h / 2 for lumens of many voxels (refined below for small ones).
+    const double extra = 0.5 * h;
+    std::vector<std::uint8_t> ballState;
+    std::vector<std::array<int, 3>> stack;
     // Ridge voxels (local maxima of the distance) paint their inscribed ball.
     for (int k = 0; k < g.size[2]; ++k)
         for (int j = 0; j < g.size[1]; ++j)
@@ -184,11 +192,53 @@ std::vector<float> localDiameter(const std::vector<std::uint8_t>& mask, const Gr
                                 break;
                             }
                         }
-                const double radius = r0 + half; // centre to wall
-                const float d = static_cast<float>(2.0 * radius);
+                const double radius = r0; // the inscribed ball of voxel centres
+                float d = static_cast<float>(2.0 * radius + extra);
                 if (!ridge) {
                     diameter[o] = std::max(diameter[o], d);
                     continue;
+                }
+                // Small lumens: from the vessel volume inside a probe ball of
+                // radius R (a straight tube of radius r through the centre
+                // fills the fraction 1 - (1 - r^2/R^2)^(3/2) of it), which is
+                // unbiased where the inscribed ball jumps by whole voxels.
+                const double R = std::clamp(3.0 * radius, 3.0 * h, 8.0);
+                if (radius + 2 * h <= R) {
+                    // Only the lumen connected to this voxel inside the ball
+                    // counts: a neighbouring vessel must not widen this one.
+                    const int pi = static_cast<int>(R / g.spacing.x), pj = static_cast<int>(R / g.spacing.y),
+                              pk = static_cast<int>(R / g.spacing.z);
+                    const int bx = 2 * pi + 1, by = 2 * pj + 1, bz = 2 * pk + 1;
+                    ballState.assign(static_cast<size_t>(bx) * by * bz, 0); // 0 outside, 1 in ball, 2 visited vessel
+                    size_t inBall = 0, inVessel = 0;
+                    for (int c = -pk; c <= pk; ++c)
+                        for (int b = -pj; b <= pj; ++b)
+                            for (int a = -pi; a <= pi; ++a) {
+                                const double x = a * g.spacing.x, y = b * g.spacing.y, z = c * g.spacing.z;
+                                if (x * x + y * y + z * z > R * R || !g.inside(i + a, j + b, k + c)) continue;
+                                ++inBall;
+                                ballState[(static_cast<size_t>(c + pk) * by + static_cast<size_t>(b + pj)) * bx + static_cast<size_t>(a + pi)] = 1;
+                            }
+                    stack.clear();
+                    stack.push_back({0, 0, 0});
+                    ballState[(static_cast<size_t>(pk) * by + static_cast<size_t>(pj)) * bx + static_cast<size_t>(pi)] = 2;
+                    while (!stack.empty()) {
+                        const auto q = stack.back();
+                        stack.pop_back();
+                        ++inVessel;
+                        for (int c = -1; c <= 1; ++c)
+                            for (int b = -1; b <= 1; ++b)
+                                for (int a = -1; a <= 1; ++a) {
+                                    const int x = q[0] + a, y = q[1] + b, z = q[2] + c;
+                                    if (std::abs(x) > pi || std::abs(y) > pj || std::abs(z) > pk) continue;
+                                    auto& st = ballState[(static_cast<size_t>(z + pk) * by + static_cast<size_t>(y + pj)) * bx + static_cast<size_t>(x + pi)];
+                                    if (st != 1 || !mask[g.offset(i + x, j + y, k + z)]) continue;
+                                    st = 2;
+                                    stack.push_back({x, y, z});
+                                }
+                    }
+                    const double f = static_cast<double>(inVessel) / static_cast<double>(std::max<size_t>(1, inBall));
+                    if (f < 0.9) d = static_cast<float>(2.0 * R * std::sqrt(1.0 - std::pow(1.0 - f, 2.0 / 3.0)));
                 }
                 const int ri = static_cast<int>(std::ceil(radius / g.spacing.x)),
                           rj = static_cast<int>(std::ceil(radius / g.spacing.y)),

@@ -37,6 +37,7 @@ struct VesselInfo {
     std::string id;
     std::string kind;
     double maxDiameter_mm = 0; // largest local diameter among its samples in the region
+    std::string parentId;      // branch trees: the parent branch ("" for roots and label vessels)
 };
 
 // A point in a vessel lumen with the local diameter. wallOffset_mm is how far
