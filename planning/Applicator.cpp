@@ -60,7 +60,12 @@ Probe parseProbe(const std::string& text) {
             if (eq == std::string::npos)
                 throw Error("probe \"" + text + "\": expected tip=x,y,z;entry=x,y,z (mm, LPS)");
             const std::string key = part.substr(0, eq);
-            const Vec3 v = parseVec3(part.substr(eq + 1));
+            Vec3 v;
+            try {
+                v = parseVec3(part.substr(eq + 1));
+            } catch (const Error& e) {
+                throw Error("probe \"" + text + "\": " + e.what() + " (expected tip=x,y,z;entry=x,y,z in mm, LPS)");
+            }
             if (key == "tip") p.tip_mm = v, haveTip = true;
             else if (key == "entry") p.entry_mm = v, haveEntry = true;
             else if (key == "id") throw Error("probe \"" + text + "\": id is not a point");

@@ -10,6 +10,7 @@
 #include "planning/PlanReport.h"
 
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <iostream>
 
@@ -145,9 +146,16 @@ void run(const PlanCliOptions& o) {
     j["files"] = {{"plan", files.planJson.string()}, {"zone", files.zone.string()}, {"margin_map", files.marginMap.string()}};
     j["paths_safe"] = e.pathsSafe();
     if (proposals) j["proposals"] = proposals->proposals.size();
-    for (const auto& w : e.heatSinkWarnings)
-        log::warn("heat sink: " + w.kind + " (" + w.vesselId + "), " + std::to_string(w.diameter_mm).substr(0, 4) +
-                  " mm, " + std::to_string(w.distanceToLesion_mm).substr(0, 4) + " mm from the lesion, " + w.side + " side");
+    for (const auto& w : e.heatSinkWarnings) {
+        char line[320];
+        std::snprintf(line, sizeof line, "heat sink: %s (%s), %.1f mm diameter, %.1f mm from the lesion on its %s side (%s sensitivity)",
+                      w.kind.c_str(), w.vesselId.c_str(), w.diameter_mm, w.distanceToLesion_mm, w.side.c_str(), w.sensitivity.c_str());
+        log::warn(line);
+    }
+    for (const auto& n : e.notes) log::warn(n);
+    for (const auto& p : e.paths)
+        for (const auto& c : p.checks)
+            if (!c.pass) log::warn("path " + p.probeId + ": " + c.name + " fails: " + c.detail);
     printJson(j);
 }
 

@@ -8,3 +8,5 @@ irplan_add_test(planning_thermal_tests SOURCES planning/ThermalTest.cpp
 # One phantom for every case: one process.
 irplan_add_test(planning_phantom_tests SOURCES planning/PhantomPlanTest.cpp
   LIBS irplan_planning irplan_phantom LABELS planning WHOLE)
+irplan_add_test(planning_cli_tests SOURCES planning/PlanCliTest.cpp
+  LIBS irplan_planning LABELS planning cli)
