@@ -88,7 +88,9 @@ ThermalProblem buildProblem(const PlacedApplicator& a, const SourceParameters& s
         std::vector<float> diameter;
         paintVessels(*vessels, g, diameter, tissue.vesselMinDiameter_mm);
         for (size_t i = 0; i < n; ++i) {
-            const double d = diameter[i];
+            // 0.1 mm steps of diameter: physically the same, and it keeps the
+            // stepper's table of relaxation factors small.
+            const double d = std::round(diameter[i] * 10.0) / 10.0;
             if (d <= 0) continue;
             const float rate = static_cast<float>(tissue.sinkRate_s(d));
             if (d >= tissue.largeVessel_mm) p.sinkRate_s[i] = rate;
