@@ -8,7 +8,6 @@
 #include "planning/AutoPlanner.h"
 
 #include <benchmark/benchmark.h>
-
 #include <cmath>
 
 using namespace irplan;
@@ -71,7 +70,8 @@ PlanRequest lesionTwoRequest(const std::string& device, ZoneModelKind model) {
     r.setting = device == "mwa-single-14g" ? "65W-10min" : "";
     const ProposalResult pr = proposePlans(ctx, r);
     r.probes = pr.proposals.front().probes;
-    for (auto& p : r.probes) p.setting.clear(), p.deviceId.clear();
+    for (auto& p : r.probes)
+        p.setting.clear(), p.deviceId.clear();
     r.setting = pr.proposals.front().setting;
     return r;
 }
@@ -80,7 +80,8 @@ void BM_ContextBuild(benchmark::State& state) {
     PhantomSetup& s = phantomSetup();
     for (auto _ : state) {
         auto c = PlanningContext::build(s.inputs(2));
-        for (const auto& [k, v] : c->buildSeconds()) state.counters[k + "_ms"] = v * 1000.0;
+        for (const auto& [k, v] : c->buildSeconds())
+            state.counters[k + "_ms"] = v * 1000.0;
     }
     state.counters["peak_MiB"] = bench::peakRssMiB();
 }
@@ -127,7 +128,8 @@ void BM_ChartUpdateLargestLesion(benchmark::State& state) {
     p.tip_mm = ctx.target().centroid_mm - Vec3{22, 0, 0};
     p.entry_mm = p.tip_mm + Vec3{-150, 0, 0};
     r.probes = {p};
-    for (auto _ : state) benchmark::DoNotOptimize(evaluateChart(ctx, r).margin.minimal_mm);
+    for (auto _ : state)
+        benchmark::DoNotOptimize(evaluateChart(ctx, r).margin.minimal_mm);
     state.counters["lesion_voxels"] = static_cast<double>(ctx.target().voxels.size());
 }
 BENCHMARK(BM_ChartUpdateLargestLesion)->Unit(benchmark::kMillisecond)->Iterations(100);
@@ -165,10 +167,16 @@ void BM_ThermalFull8cmCube10min(benchmark::State& state) {
     }
     state.counters["steps"] = st.steps;
     state.counters["dt_s"] = st.dt_s;
-    state.counters["Mvoxel_steps_per_s"] =
-        benchmark::Counter(static_cast<double>(g.voxels()) * st.steps / 1e6, benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["Mvoxel_steps_per_s"] = benchmark::Counter(static_cast<double>(g.voxels()) * st.steps / 1e6,
+                                                              benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(BM_ThermalFull8cmCube10min)->Arg(2)->Arg(1)->ArgNames({"threads"})->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK(BM_ThermalFull8cmCube10min)
+    ->Arg(2)
+    ->Arg(1)
+    ->ArgNames({"threads"})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
+    ->UseRealTime();
 
 // Plan-level thermal on lesion 2 (vessels as heat sinks): preview and full.
 void BM_ThermalPlan(benchmark::State& state) {
@@ -193,7 +201,13 @@ void BM_ThermalPlan(benchmark::State& state) {
         state.counters["zone_mL"] = t.field.insideCount() * tr.lattice.voxelVolume_ml();
     }
 }
-BENCHMARK(BM_ThermalPlan)->Arg(0)->Arg(1)->ArgNames({"full"})->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK(BM_ThermalPlan)
+    ->Arg(0)
+    ->Arg(1)
+    ->ArgNames({"full"})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
+    ->UseRealTime();
 
 void BM_IreField4Electrodes(benchmark::State& state) {
     const Device& d = catalogue().require("ire-19g");
@@ -226,7 +240,12 @@ void BM_Proposals(benchmark::State& state) {
         state.counters["best_margin_mm"] = p.proposals.empty() ? 0 : p.proposals.front().minimalMargin_mm;
     }
 }
-BENCHMARK(BM_Proposals)->DenseRange(1, 5)->ArgNames({"lesion"})->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+BENCHMARK(BM_Proposals)
+    ->DenseRange(1, 5)
+    ->ArgNames({"lesion"})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
+    ->UseRealTime();
 
 void BM_FullPlanEvaluation(benchmark::State& state) {
     PhantomSetup& s = phantomSetup();

@@ -13,8 +13,12 @@ constexpr double kPi = 3.14159265358979323846;
 std::vector<Vec3> arrayOffsets(int n, double spacing, const Vec3& e1, const Vec3& e2) {
     std::vector<Vec3> o;
     switch (n) {
-    case 1: o = {Vec3{}}; break;
-    case 2: o = {e1 * (-0.5 * spacing), e1 * (0.5 * spacing)}; break;
+    case 1:
+        o = {Vec3{}};
+        break;
+    case 2:
+        o = {e1 * (-0.5 * spacing), e1 * (0.5 * spacing)};
+        break;
     case 3: {
         const double r = spacing / std::sqrt(3.0); // circumradius of the equilateral triangle
         for (int k = 0; k < 3; ++k) {
@@ -25,7 +29,8 @@ std::vector<Vec3> arrayOffsets(int n, double spacing, const Vec3& e1, const Vec3
     }
     case 4:
         for (int k = 0; k < 4; ++k)
-            o.push_back(e1 * ((k & 1) ? 0.5 * spacing : -0.5 * spacing) + e2 * ((k & 2) ? 0.5 * spacing : -0.5 * spacing));
+            o.push_back(e1 * ((k & 1) ? 0.5 * spacing : -0.5 * spacing) +
+                        e2 * ((k & 2) ? 0.5 * spacing : -0.5 * spacing));
         break;
     case 5: {
         // Centre electrode plus four at `spacing` from it.
@@ -38,9 +43,11 @@ std::vector<Vec3> arrayOffsets(int n, double spacing, const Vec3& e1, const Vec3
     }
     case 6:
         for (int r = 0; r < 2; ++r)
-            for (int c = 0; c < 3; ++c) o.push_back(e1 * ((c - 1) * spacing) + e2 * ((r - 0.5) * spacing));
+            for (int c = 0; c < 3; ++c)
+                o.push_back(e1 * ((c - 1) * spacing) + e2 * ((r - 0.5) * spacing));
         break;
-    default: throw Error("an applicator array needs 1 to 6 needles, not " + std::to_string(n));
+    default:
+        throw Error("an applicator array needs 1 to 6 needles, not " + std::to_string(n));
     }
     return o;
 }
@@ -66,15 +73,18 @@ Probe parseProbe(const std::string& text) {
             } catch (const Error& e) {
                 throw Error("probe \"" + text + "\": " + e.what() + " (expected tip=x,y,z;entry=x,y,z in mm, LPS)");
             }
-            if (key == "tip") p.tip_mm = v, haveTip = true;
-            else if (key == "entry") p.entry_mm = v, haveEntry = true;
-            else if (key == "id") throw Error("probe \"" + text + "\": id is not a point");
-            else throw Error("probe \"" + text + "\": unknown key '" + key + "' (use tip= and entry=)");
+            if (key == "tip")
+                p.tip_mm = v, haveTip = true;
+            else if (key == "entry")
+                p.entry_mm = v, haveEntry = true;
+            else if (key == "id")
+                throw Error("probe \"" + text + "\": id is not a point");
+            else
+                throw Error("probe \"" + text + "\": unknown key '" + key + "' (use tip= and entry=)");
         }
         start = end + 1;
     }
-    if (!haveTip || !haveEntry)
-        throw Error("probe \"" + text + "\" needs both tip=x,y,z and entry=x,y,z (mm, LPS)");
+    if (!haveTip || !haveEntry) throw Error("probe \"" + text + "\" needs both tip=x,y,z and entry=x,y,z (mm, LPS)");
     if (distance(p.tip_mm, p.entry_mm) < 1.0)
         throw Error("probe \"" + text + "\": tip and entry are less than 1 mm apart; the needle has no direction");
     return p;
@@ -137,7 +147,8 @@ PlacedApplicator placeIreElectrodes(const std::vector<Probe>& electrodes, const 
     a.axis = normalized(axisSum);
     a.across1 = acrossAxis(a.axis);
     a.across2 = normalized(cross(a.axis, a.across1));
-    for (const auto& e : electrodes) a.needles.push_back({e.tip_mm, e.entry_mm});
+    for (const auto& e : electrodes)
+        a.needles.push_back({e.tip_mm, e.entry_mm});
     a.chart.axis = a.axis;
     a.chart.centre_mm = mean.tip_mm + a.axis * setting.zone.centreFromTip_mm;
     a.chart.semiLength_mm = 0.5 * setting.zone.length_mm;

@@ -32,10 +32,10 @@ struct PlacedApplicator {
     const Device* device = nullptr;
     const DeviceSetting* setting = nullptr;
     Probe probe;
-    Vec3 axis;                  // unit vector from the tip towards the entry
-    Vec3 across1, across2;      // unit vectors across the axis (across1 lies in the axial plane when it can)
+    Vec3 axis;                   // unit vector from the tip towards the entry
+    Vec3 across1, across2;       // unit vectors across the axis (across1 lies in the axial plane when it can)
     std::vector<Needle> needles; // one per needle (cluster / IRE array), parallel to the axis
-    Ellipsoid chart;            // the charted zone of the whole applicator (cluster: the cluster's chart)
+    Ellipsoid chart;             // the charted zone of the whole applicator (cluster: the cluster's chart)
     double insertedDepth_mm() const { return distance(probe.tip_mm, probe.entry_mm); }
 };
 

@@ -16,7 +16,7 @@ namespace {
 constexpr double kPi = 3.14159265358979323846;
 
 struct Direction {
-    Vec3 u;              // from the target towards the skin
+    Vec3 u; // from the target towards the skin
     PathReport report;
     double score = 1e9;
 };
@@ -28,7 +28,8 @@ double searchMargin(const std::vector<Vec3>& surface, const std::vector<Ellipsoi
     double m = 1e9;
     for (const Vec3& p : surface) {
         double best = -1e9;
-        for (const auto& x : e) best = std::max(best, x.signedDistance(p));
+        for (const auto& x : e)
+            best = std::max(best, x.signedDistance(p));
         m = std::min(m, best);
         if (m < -50) break;
     }
@@ -36,18 +37,24 @@ double searchMargin(const std::vector<Vec3>& surface, const std::vector<Ellipsoi
 }
 
 // The exact figures of a final layout (grid zone, coverage of the margin region).
-double layoutMargin(const TargetLesion& t, const std::vector<Ellipsoid>& e, const MarginRegion& region, double& coverage) {
+double layoutMargin(const TargetLesion& t, const std::vector<Ellipsoid>& e, const MarginRegion& region,
+                    double& coverage) {
     const Zone z = Zone::fromEllipsoids(e, t.grid);
     double m = 1e9;
-    for (const Vec3& p : t.surfacePoints) m = std::min(m, z.signedDistance(p));
+    for (const Vec3& p : t.surfacePoints)
+        m = std::min(m, z.signedDistance(p));
     size_t in = 0;
     const GridGeometry& g = t.grid;
     const size_t nx = static_cast<size_t>(g.size[0]), ny = static_cast<size_t>(g.size[1]);
     auto count = [&](size_t o) {
-        if (z.field.insideVoxel(static_cast<int>(o % nx), static_cast<int>((o / nx) % ny), static_cast<int>(o / (nx * ny)))) ++in;
+        if (z.field.insideVoxel(static_cast<int>(o % nx), static_cast<int>((o / nx) % ny),
+                                static_cast<int>(o / (nx * ny))))
+            ++in;
     };
-    for (size_t o : t.voxels) count(o);
-    for (size_t o : region.shellVoxels) count(o);
+    for (size_t o : t.voxels)
+        count(o);
+    for (size_t o : region.shellVoxels)
+        count(o);
     coverage = 100.0 * static_cast<double>(in) / static_cast<double>(t.voxels.size() + region.shellVoxels.size());
     return m;
 }
@@ -97,11 +104,14 @@ ProposalResult proposePlans(const PlanningContext& ctx, const PlanRequest& req, 
 
     // Settings to try, smallest charted zone first.
     std::vector<const DeviceSetting*> settings;
-    if (!req.setting.empty()) settings.push_back(&device.requireSetting(req.setting));
+    if (!req.setting.empty())
+        settings.push_back(&device.requireSetting(req.setting));
     else
-        for (const auto& s : device.settings) settings.push_back(&s);
+        for (const auto& s : device.settings)
+            settings.push_back(&s);
     std::sort(settings.begin(), settings.end(), [](const DeviceSetting* a, const DeviceSetting* b) {
-        return a->zone.length_mm * a->zone.width_mm * a->zone.width_mm < b->zone.length_mm * b->zone.width_mm * b->zone.width_mm;
+        return a->zone.length_mm * a->zone.width_mm * a->zone.width_mm <
+               b->zone.length_mm * b->zone.width_mm * b->zone.width_mm;
     });
     // Screening setting: the smallest whose width holds the lesion plus margins, else the largest.
     const DeviceSetting* screen = settings.back();
@@ -117,28 +127,33 @@ ProposalResult proposePlans(const PlanningContext& ctx, const PlanRequest& req, 
     const int n = std::max(16, o.directions);
     std::vector<Direction> dirs(static_cast<size_t>(n));
     const double golden = kPi * (3.0 - std::sqrt(5.0));
-    parallelFor(0, dirs.size(), [&](size_t i) {
-        const double z = zmax * (1.0 - 2.0 * (static_cast<double>(i) + 0.5) / n);
-        const double r = std::sqrt(1 - z * z), phi = golden * static_cast<double>(i);
-        Direction& d = dirs[i];
-        d.u = {r * std::cos(phi), r * std::sin(phi), z};
-        Probe p;
-        p.id = "screen";
-        if (!probeFor(maps, t.centroid_mm, d.u, *screen, p)) {
-            d.report.checks.push_back({"entry_on_skin", 0, 0, "mm", "<=", false, "no skin crossing"});
-            return;
-        }
-        d.report = checkPath(maps, &t, placeApplicator(p, device, *screen), req.limits);
-        if (!d.report.pass) return;
-        const PathCheck* len = d.report.find("applicator_length");
-        d.score = 0.4 * len->value / len->limit + 0.3 * d.report.angleToAxial_deg / req.limits.maxAngleToAxial_deg +
-                  0.3 * (1.0 - std::min(1.0, std::max(0.0, clearance(d.report)) / 10.0));
-    }, 0, 16);
+    parallelFor(
+        0, dirs.size(),
+        [&](size_t i) {
+            const double z = zmax * (1.0 - 2.0 * (static_cast<double>(i) + 0.5) / n);
+            const double r = std::sqrt(1 - z * z), phi = golden * static_cast<double>(i);
+            Direction& d = dirs[i];
+            d.u = {r * std::cos(phi), r * std::sin(phi), z};
+            Probe p;
+            p.id = "screen";
+            if (!probeFor(maps, t.centroid_mm, d.u, *screen, p)) {
+                d.report.checks.push_back({"entry_on_skin", 0, 0, "mm", "<=", false, "no skin crossing"});
+                return;
+            }
+            d.report = checkPath(maps, &t, placeApplicator(p, device, *screen), req.limits);
+            if (!d.report.pass) return;
+            const PathCheck* len = d.report.find("applicator_length");
+            d.score = 0.4 * len->value / len->limit + 0.3 * d.report.angleToAxial_deg / req.limits.maxAngleToAxial_deg +
+                      0.3 * (1.0 - std::min(1.0, std::max(0.0, clearance(d.report)) / 10.0));
+        },
+        0, 16);
     out.directionsSampled = n;
     std::vector<const Direction*> safe;
     for (const auto& d : dirs) {
-        if (d.report.pass) safe.push_back(&d);
-        else ++out.rejectedBy[failing(d.report)];
+        if (d.report.pass)
+            safe.push_back(&d);
+        else
+            ++out.rejectedBy[failing(d.report)];
     }
     out.safeDirections = static_cast<int>(safe.size());
     progress.checkCancel();
@@ -147,7 +162,8 @@ ProposalResult proposePlans(const PlanningContext& ctx, const PlanRequest& req, 
     const double minCos = std::cos(o.minSeparation_deg * kPi / 180.0);
     for (const Direction* d : safe) {
         if (static_cast<int>(picked.size()) >= o.candidates) break;
-        bool far = std::all_of(picked.begin(), picked.end(), [&](const Direction* p) { return dot(p->u, d->u) < minCos; });
+        bool far =
+            std::all_of(picked.begin(), picked.end(), [&](const Direction* p) { return dot(p->u, d->u) < minCos; });
         if (far) picked.push_back(d);
     }
 
@@ -155,9 +171,11 @@ ProposalResult proposePlans(const PlanningContext& ctx, const PlanRequest& req, 
     // surface points (every n-th face); the final figures use all of them.
     std::vector<Vec3> searchSurface;
     const size_t stride = std::max<size_t>(1, t.surfacePoints.size() / 800);
-    for (size_t i = 0; i < t.surfacePoints.size(); i += stride) searchSurface.push_back(t.surfacePoints[i]);
+    for (size_t i = 0; i < t.surfacePoints.size(); i += stride)
+        searchSurface.push_back(t.surfacePoints[i]);
     std::vector<const Device*> clusters;
-    if (o.tryClusters && !device.isCluster() && device.modality != Modality::IRE) clusters = req.catalogue->clustersLike(device);
+    if (o.tryClusters && !device.isCluster() && device.modality != Modality::IRE)
+        clusters = req.catalogue->clustersLike(device);
     for (size_t c = 0; c < picked.size(); ++c) {
         progress.checkCancel();
         progress.update(0.2 + 0.8 * c / std::max<size_t>(1, picked.size()), "proposals: placing applicators");
@@ -178,7 +196,8 @@ ProposalResult proposePlans(const PlanningContext& ctx, const PlanRequest& req, 
                     improved = false;
                     for (const Vec3& dir : {u, -u, e1, -e1, e2, -e2}) {
                         Layout trial = l;
-                        for (auto& ctr : trial.centres) ctr += dir * step;
+                        for (auto& ctr : trial.centres)
+                            ctr += dir * step;
                         const double m = searchMargin(searchSurface, ellipsoidsOf(trial));
                         if (m > best + 1e-6) best = m, l = trial, improved = true;
                     }
@@ -229,9 +248,11 @@ ProposalResult proposePlans(const PlanningContext& ctx, const PlanRequest& req, 
         for (const Device* cl : clusters) {
             if (done) break;
             std::vector<const DeviceSetting*> cs;
-            for (const auto& s : cl->settings) cs.push_back(&s);
+            for (const auto& s : cl->settings)
+                cs.push_back(&s);
             std::sort(cs.begin(), cs.end(), [](const DeviceSetting* a, const DeviceSetting* b) {
-                return a->zone.length_mm * a->zone.width_mm * a->zone.width_mm < b->zone.length_mm * b->zone.width_mm * b->zone.width_mm;
+                return a->zone.length_mm * a->zone.width_mm * a->zone.width_mm <
+                       b->zone.length_mm * b->zone.width_mm * b->zone.width_mm;
             });
             for (const DeviceSetting* s : cs)
                 if (good(evaluate({"cluster", {t.centroid_mm}, cl, s}, 1))) {
@@ -287,7 +308,8 @@ ProposalResult proposePlans(const PlanningContext& ctx, const PlanRequest& req, 
             for (const auto& op : options)
                 if (op.safe && (!pick || op.margin > pick->margin)) pick = &op;
         if (!pick)
-            pick = &*std::max_element(options.begin(), options.end(), [](const Option& a, const Option& b) { return a.margin < b.margin; });
+            pick = &*std::max_element(options.begin(), options.end(),
+                                      [](const Option& a, const Option& b) { return a.margin < b.margin; });
         const Layout& l = pick->layout;
         Proposal p;
         p.deviceId = l.device->id;
@@ -319,10 +341,12 @@ ProposalResult proposePlans(const PlanningContext& ctx, const PlanRequest& req, 
         if (a.safe != b.safe) return a.safe;
         if (a.marginReached != b.marginReached) return a.marginReached;
         if (a.probes.size() != b.probes.size()) return a.probes.size() < b.probes.size();
-        if (!a.marginReached && std::abs(a.minimalMargin_mm - b.minimalMargin_mm) > 0.5) return a.minimalMargin_mm > b.minimalMargin_mm;
+        if (!a.marginReached && std::abs(a.minimalMargin_mm - b.minimalMargin_mm) > 0.5)
+            return a.minimalMargin_mm > b.minimalMargin_mm;
         return a.pathScore < b.pathScore;
     });
-    for (size_t i = 0; i < out.proposals.size(); ++i) out.proposals[i].rank = static_cast<int>(i + 1);
+    for (size_t i = 0; i < out.proposals.size(); ++i)
+        out.proposals[i].rank = static_cast<int>(i + 1);
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     progress.update(1.0, "proposals ready");
     return out;

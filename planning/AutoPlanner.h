@@ -14,10 +14,10 @@
 namespace irplan::planning {
 
 struct ProposalOptions {
-    int directions = 2400;          // sampled over the allowed band of angles
-    int candidates = 4;             // best distinct paths that get a placement
-    double minSeparation_deg = 20;  // between the candidate paths
-    int maxProbes = 3;              // overlapping ablations
+    int directions = 2400;         // sampled over the allowed band of angles
+    int candidates = 4;            // best distinct paths that get a placement
+    double minSeparation_deg = 20; // between the candidate paths
+    int maxProbes = 3;             // overlapping ablations
     bool tryClusters = true;
     // Among the settings that reach the margin, prefer the smallest that
     // reaches it with this much to spare (negative: the request's placement error).
@@ -27,14 +27,14 @@ struct ProposalOptions {
 struct Proposal {
     int rank = 0;
     std::string deviceId, setting;
-    std::string strategy;  // "single", "cluster", "2 overlapping", "3 overlapping"
+    std::string strategy; // "single", "cluster", "2 overlapping", "3 overlapping"
     std::vector<Probe> probes;
     double minimalMargin_mm = 0;   // chart model
     double coverageMargin_pct = 0; // chart model
     bool marginReached = false;
-    bool marginSpare = false;      // reached with the spare for placement error
-    bool safe = false;             // every path check of every probe passes
-    double pathScore = 0;          // lower is better
+    bool marginSpare = false; // reached with the spare for placement error
+    bool safe = false;        // every path check of every probe passes
+    double pathScore = 0;     // lower is better
     double insertedLength_mm = 0, angle_deg = 0, clearance_mm = 0;
     std::string rationale;
 };

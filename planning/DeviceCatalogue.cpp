@@ -98,7 +98,8 @@ Device deviceFromJson(const Json& j, const std::string& where) {
     if (d.needles < 1 || d.needles > 6) throw Error("device catalogue: " + w + ".applicator.needles must be 1 to 6");
     if (d.needles > 1) requirePositive(d.spacing_mm, w + ".applicator.spacing_mm");
     auto v = j.find("in_vivo");
-    if (v == j.end() || !v->is_object()) throw Error("device catalogue: " + w + " lacks \"in_vivo\" (factor and spread)");
+    if (v == j.end() || !v->is_object())
+        throw Error("device catalogue: " + w + " lacks \"in_vivo\" (factor and spread)");
     d.inVivo.volumeFactor = number(*v, "volume_factor", w + ".in_vivo", true);
     d.inVivo.logSd = number(*v, "log_sd", w + ".in_vivo", true);
     d.inVivo.source = text(*v, "source", w + ".in_vivo", true);
@@ -120,10 +121,10 @@ Device deviceFromJson(const Json& j, const std::string& where) {
 
 // Inverse of the standard normal CDF (Acklam's rational approximation, |error| < 1.2e-9).
 double normalQuantile(double p) {
-    static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+    static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
                                1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
     static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                               6.680131188771972e+01,  -1.328068155288572e+01};
+                               6.680131188771972e+01, -1.328068155288572e+01};
     static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
                                -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
     static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
@@ -145,10 +146,14 @@ double normalQuantile(double p) {
 
 const char* modalityName(Modality m) {
     switch (m) {
-    case Modality::RFA: return "RFA";
-    case Modality::MWA: return "MWA";
-    case Modality::IRE: return "IRE";
-    case Modality::Laser: return "LASER";
+    case Modality::RFA:
+        return "RFA";
+    case Modality::MWA:
+        return "MWA";
+    case Modality::IRE:
+        return "IRE";
+    case Modality::Laser:
+        return "LASER";
     }
     return "?";
 }
@@ -163,15 +168,21 @@ Modality modalityFromName(const std::string& name) {
 
 const char* heatSinkSensitivity(Modality m) {
     switch (m) {
-    case Modality::RFA: return "high";
-    case Modality::MWA: return "lower";
-    case Modality::Laser: return "moderate";
-    case Modality::IRE: return "none";
+    case Modality::RFA:
+        return "high";
+    case Modality::MWA:
+        return "lower";
+    case Modality::Laser:
+        return "moderate";
+    case Modality::IRE:
+        return "none";
     }
     return "?";
 }
 
-double InVivoFactor::linearMean() const { return std::cbrt(volumeFactor); }
+double InVivoFactor::linearMean() const {
+    return std::cbrt(volumeFactor);
+}
 
 double InVivoFactor::linearQuantile(double q) const {
     // ln(volume ratio) ~ N(mu, logSd^2) with mean exp(mu + logSd^2/2) = volumeFactor.
@@ -189,7 +200,8 @@ const DeviceSetting* Device::setting(const std::string& n) const {
 const DeviceSetting& Device::requireSetting(const std::string& n) const {
     if (const DeviceSetting* s = setting(n)) return *s;
     std::string known;
-    for (const auto& s : settings) known += (known.empty() ? "" : ", ") + s.name;
+    for (const auto& s : settings)
+        known += (known.empty() ? "" : ", ") + s.name;
     throw Error("device '" + id + "' has no setting '" + n + "' (settings: " + known + ")");
 }
 
@@ -244,7 +256,8 @@ const Device* DeviceCatalogue::find(const std::string& id) const {
 const Device& DeviceCatalogue::require(const std::string& id) const {
     if (const Device* d = find(id)) return *d;
     std::string known;
-    for (const auto& d : devices_) known += (known.empty() ? "" : ", ") + d.id;
+    for (const auto& d : devices_)
+        known += (known.empty() ? "" : ", ") + d.id;
     throw Error("unknown device '" + id + "' (catalogue: " + known + "; see `irplan devices`)");
 }
 
@@ -293,7 +306,8 @@ Json toJson(const Device& d) {
     j["source"] = d.source;
     j["file"] = d.file;
     Json s = Json::array();
-    for (const auto& x : d.settings) s.push_back(toJson(x));
+    for (const auto& x : d.settings)
+        s.push_back(toJson(x));
     j["settings"] = s;
     return j;
 }
@@ -302,7 +316,8 @@ Json DeviceCatalogue::toJson() const {
     Json j;
     j["directory"] = dir_.string();
     Json list = Json::array();
-    for (const auto& d : devices_) list.push_back(planning::toJson(d));
+    for (const auto& d : devices_)
+        list.push_back(planning::toJson(d));
     j["devices"] = list;
     return j;
 }

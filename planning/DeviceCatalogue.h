@@ -20,14 +20,14 @@ Modality modalityFromName(const std::string& name);
 const char* heatSinkSensitivity(Modality m);
 
 struct ChartZone {
-    double length_mm = 0;          // along the applicator axis
-    double width_mm = 0;           // across it
-    double centreFromTip_mm = 0;   // from the tip back along the shaft to the zone centre
+    double length_mm = 0;        // along the applicator axis
+    double width_mm = 0;         // across it
+    double centreFromTip_mm = 0; // from the tip back along the shaft to the zone centre
 };
 
 struct DeviceSetting {
     std::string name;
-    double power_W = 0;    // RFA/MWA/laser; 0 when not given
+    double power_W = 0; // RFA/MWA/laser; 0 when not given
     double time_min = 0;
     double activeTip_mm = 0; // RFA electrodes
     // IRE
@@ -55,14 +55,14 @@ struct Device {
     std::string id;
     std::string name;
     Modality modality = Modality::RFA;
-    double length_mm = 0;   // working length of the applicator
+    double length_mm = 0; // working length of the applicator
     double gauge = 0;
     double diameter_mm = 0; // outer diameter of one needle
     int needles = 1;        // > 1: a cluster (RFA/MWA) or the default IRE array
     double spacing_mm = 0;  // between neighbouring needles of a cluster
     InVivoFactor inVivo;
     std::string source;
-    std::string file;       // catalogue file it came from
+    std::string file; // catalogue file it came from
     std::vector<DeviceSetting> settings;
 
     bool isCluster() const { return modality != Modality::IRE && needles > 1; }
@@ -73,7 +73,7 @@ struct Device {
 };
 
 class DeviceCatalogue {
-public:
+  public:
     // Reads every *.json in `dir` (sorted by name). Throws irplan::Error naming
     // the file and field for malformed entries, duplicate ids or missing sources.
     static DeviceCatalogue load(const std::filesystem::path& dir);
@@ -92,7 +92,7 @@ public:
     Json toJson() const;
     const std::filesystem::path& directory() const { return dir_; }
 
-private:
+  private:
     std::vector<Device> devices_;
     std::filesystem::path dir_;
 };

@@ -16,7 +16,8 @@ double DistanceTable::sample(const Vec3& p) const {
     for (int dz = 0; dz < 2; ++dz)
         for (int dy = 0; dy < 2; ++dy)
             for (int dx = 0; dx < 2; ++dx)
-                s += (dx ? fx : 1 - fx) * (dy ? fy : 1 - fy) * (dz ? fz : 1 - fz) * sd[box.offset(i0 + dx, j0 + dy, k0 + dz)];
+                s += (dx ? fx : 1 - fx) * (dy ? fy : 1 - fy) * (dz ? fz : 1 - fz) *
+                     sd[box.offset(i0 + dx, j0 + dy, k0 + dz)];
     return s;
 }
 
@@ -59,14 +60,17 @@ DistanceTable zoneDistanceTable(const Zone& zone, const Box& box) {
             for (int j = j0; j != j1; j += dir) {
                 Vec3 p = g.point(box.lo[0] + i0, box.lo[1] + j, box.lo[2] + k);
                 for (int i = i0; i != i1; i += dir, p += sx * dir) {
-                    const size_t o = (static_cast<size_t>(k) * ny + static_cast<size_t>(j)) * nx + static_cast<size_t>(i);
+                    const size_t o =
+                        (static_cast<size_t>(k) * ny + static_cast<size_t>(j)) * nx + static_cast<size_t>(i);
                     for (int dz = -1; dz <= 0; ++dz)
                         for (int dy = -1; dy <= 1; ++dy)
                             for (int dx = -1; dx <= 1; ++dx) {
                                 if (dz == 0 && (dy > 0 || (dy == 0 && dx >= 0))) continue;
                                 const int a = i + dx * dir, b = j + dy * dir, c = k + dz * dir;
                                 if (a < 0 || b < 0 || c < 0 || a >= nx || b >= ny || c >= nz) continue;
-                                const std::int32_t q = nearest[(static_cast<size_t>(c) * ny + static_cast<size_t>(b)) * nx + static_cast<size_t>(a)];
+                                const std::int32_t q =
+                                    nearest[(static_cast<size_t>(c) * ny + static_cast<size_t>(b)) * nx +
+                                            static_cast<size_t>(a)];
                                 if (q < 0 || q == nearest[o]) continue;
                                 const Vec3 v = p - pts[static_cast<size_t>(q)];
                                 const float dd = static_cast<float>(dot(v, v));

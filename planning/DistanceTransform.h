@@ -13,8 +13,8 @@
 namespace irplan::planning {
 
 struct DistanceTable {
-    Box box;                // on the zone's lattice
-    std::vector<float> sd;  // signed distance (mm), positive inside the zone; box.voxels() values
+    Box box;               // on the zone's lattice
+    std::vector<float> sd; // signed distance (mm), positive inside the zone; box.voxels() values
     const Zone* zone = nullptr;
     // Trilinear inside the box, an exact query outside it.
     double sample(const Vec3& p) const;

@@ -16,9 +16,12 @@ double solveRoot(double r0, double z0, double z1, double g) {
     for (int i = 0; i < 60; ++i) {
         const double a = n0 / (s + r0), b = z1 / (s + 1);
         const double f = a * a + b * b - 1;
-        if (f > 0) lo = s;
-        else if (f < 0) hi = s;
-        else return s;
+        if (f > 0)
+            lo = s;
+        else if (f < 0)
+            hi = s;
+        else
+            return s;
         const double df = -2 * (a * a / (s + r0) + b * b / (s + 1));
         double next = df < 0 ? s - f / df : 0.5 * (lo + hi);
         if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
@@ -91,8 +94,10 @@ double Ellipsoid::signedDistance(const Vec3& p, Vec3* closest) const {
     // The plane through the axis and p: coordinates (|along|, perp).
     const double ya = std::abs(along);
     double xa = 0, xp = 0, dist = 0;
-    if (semiLength_mm >= semiWidth_mm) dist = distancePointEllipse(semiLength_mm, semiWidth_mm, ya, perp, xa, xp);
-    else dist = distancePointEllipse(semiWidth_mm, semiLength_mm, perp, ya, xp, xa);
+    if (semiLength_mm >= semiWidth_mm)
+        dist = distancePointEllipse(semiLength_mm, semiWidth_mm, ya, perp, xa, xp);
+    else
+        dist = distancePointEllipse(semiWidth_mm, semiLength_mm, perp, ya, xp, xa);
     if (closest) {
         // On the axis any direction across it leads to the nearest surface point.
         Vec3 across = perp > 1e-9 * semiWidth_mm ? perpV / perp : cross(axis, Vec3{1, 0, 0});

@@ -67,7 +67,8 @@ Box GridGeometry::boxAround(const Vec3& lo_mm, const Vec3& hi_mm) const {
 GridGeometry GridGeometry::sub(const Box& b) const {
     GridGeometry g = *this;
     g.origin = point(b.lo[0], b.lo[1], b.lo[2]);
-    for (size_t a = 0; a < 3; ++a) g.size[a] = std::max(0, b.hi[a] - b.lo[a]);
+    for (size_t a = 0; a < 3; ++a)
+        g.size[a] = std::max(0, b.hi[a] - b.lo[a]);
     return g;
 }
 

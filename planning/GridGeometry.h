@@ -67,11 +67,9 @@ struct GridGeometry {
     bool sameLattice(const GridGeometry& o, double tol = 1e-4) const;
     bool operator==(const GridGeometry& o) const;
 
-    template <class TImage>
-    static GridGeometry of(const TImage* image);
+    template <class TImage> static GridGeometry of(const TImage* image);
     // An ITK image on this grid, filled with `fill`.
-    template <class TImage>
-    typename TImage::Pointer allocate(typename TImage::PixelType fill) const;
+    template <class TImage> typename TImage::Pointer allocate(typename TImage::PixelType fill) const;
 };
 
 // Axis-aligned (in the direction frame of `frame`) grid of isotropic spacing
@@ -79,8 +77,7 @@ struct GridGeometry {
 GridGeometry gridCovering(const Vec3& lo_lps, const Vec3& hi_lps, double pad_mm, double spacing_mm, const Mat3& frame);
 
 // ---- templates ----
-template <class TImage>
-GridGeometry GridGeometry::of(const TImage* image) {
+template <class TImage> GridGeometry GridGeometry::of(const TImage* image) {
     GridGeometry g;
     const auto size = image->GetLargestPossibleRegion().GetSize();
     const auto sp = image->GetSpacing();
@@ -90,13 +87,13 @@ GridGeometry GridGeometry::of(const TImage* image) {
         g.size[i] = static_cast<int>(size[i]);
         g.spacing[static_cast<int>(i)] = sp[i];
         g.origin[static_cast<int>(i)] = org[i];
-        for (unsigned j = 0; j < 3; ++j) g.direction(static_cast<int>(i), static_cast<int>(j)) = dir(i, j);
+        for (unsigned j = 0; j < 3; ++j)
+            g.direction(static_cast<int>(i), static_cast<int>(j)) = dir(i, j);
     }
     return g;
 }
 
-template <class TImage>
-typename TImage::Pointer GridGeometry::allocate(typename TImage::PixelType fill) const {
+template <class TImage> typename TImage::Pointer GridGeometry::allocate(typename TImage::PixelType fill) const {
     auto img = TImage::New();
     typename TImage::RegionType region;
     region.SetSize({{static_cast<itk::SizeValueType>(size[0]), static_cast<itk::SizeValueType>(size[1]),
@@ -108,7 +105,8 @@ typename TImage::Pointer GridGeometry::allocate(typename TImage::PixelType fill)
     for (unsigned i = 0; i < 3; ++i) {
         sp[i] = spacing[static_cast<int>(i)];
         org[i] = origin[static_cast<int>(i)];
-        for (unsigned j = 0; j < 3; ++j) dir(i, j) = direction(static_cast<int>(i), static_cast<int>(j));
+        for (unsigned j = 0; j < 3; ++j)
+            dir(i, j) = direction(static_cast<int>(i), static_cast<int>(j));
     }
     img->SetSpacing(sp);
     img->SetOrigin(org);

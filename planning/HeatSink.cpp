@@ -1,10 +1,10 @@
 #include "planning/HeatSink.h"
 
 #include <algorithm>
-#include <functional>
-#include <map>
 #include <cmath>
+#include <functional>
 #include <limits>
+#include <map>
 
 namespace irplan::planning {
 
@@ -23,9 +23,9 @@ std::string sideName(const Vec3& dir) {
     return s.empty() ? "central" : s;
 }
 
-std::vector<HeatSinkWarning> heatSinkWarnings(const VesselModel& vessels, const TargetLesion& target,
-                                              const Zone* zone, double margin_mm, Modality modality,
-                                              const HeatSinkOptions& options, const std::vector<float>* precomputedGap) {
+std::vector<HeatSinkWarning> heatSinkWarnings(const VesselModel& vessels, const TargetLesion& target, const Zone* zone,
+                                              double margin_mm, Modality modality, const HeatSinkOptions& options,
+                                              const std::vector<float>* precomputedGap) {
     std::vector<HeatSinkWarning> out;
     if (modality == Modality::IRE) return out; // no heat sink with IRE (DOMAIN.md)
     struct Best {
@@ -40,12 +40,13 @@ std::vector<HeatSinkWarning> heatSinkWarnings(const VesselModel& vessels, const 
     Vec3 zlo{1e300, 1e300, 1e300}, zhi{-1e300, -1e300, -1e300};
     if (haveZone)
         for (const auto& p : zone->boundary.points())
-            for (int a = 0; a < 3; ++a) zlo[a] = std::min(zlo[a], p[a]), zhi[a] = std::max(zhi[a], p[a]);
+            for (int a = 0; a < 3; ++a)
+                zlo[a] = std::min(zlo[a], p[a]), zhi[a] = std::max(zhi[a], p[a]);
     for (size_t n = 0; n < vessels.samples.size(); ++n) {
         const auto& s = vessels.samples[n];
         if (s.diameter_mm < options.minDiameter_mm) continue;
-        const double lesionGap =
-            precomputedGap ? static_cast<double>((*precomputedGap)[n]) : target.signedDistance(s.point_mm) - s.wallOffset_mm;
+        const double lesionGap = precomputedGap ? static_cast<double>((*precomputedGap)[n])
+                                                : target.signedDistance(s.point_mm) - s.wallOffset_mm;
         const bool nearLesion = lesionGap <= margin_mm + options.reach_mm;
         double zoneGap = std::numeric_limits<double>::infinity();
         if (haveZone) {
@@ -67,7 +68,8 @@ std::vector<HeatSinkWarning> heatSinkWarnings(const VesselModel& vessels, const 
     }
     // Join qualifying branches to their qualifying parents (union-find).
     std::vector<size_t> root(best.size());
-    for (size_t v = 0; v < root.size(); ++v) root[v] = v;
+    for (size_t v = 0; v < root.size(); ++v)
+        root[v] = v;
     std::function<size_t(size_t)> find = [&](size_t v) { return root[v] == v ? v : root[v] = find(root[v]); };
     std::map<std::string, size_t> byId;
     for (size_t v = 0; v < best.size(); ++v)
@@ -91,7 +93,8 @@ std::vector<HeatSinkWarning> heatSinkWarnings(const VesselModel& vessels, const 
         const VesselSample& s = *best[v].closest;
         HeatSinkWarning w;
         w.vesselId = vessels.vessels[v].id;
-        for (size_t m : members) w.branches.push_back(vessels.vessels[m].id);
+        for (size_t m : members)
+            w.branches.push_back(vessels.vessels[m].id);
         w.kind = vessels.vessels[v].kind;
         w.diameter_mm = s.diameter_mm;
         w.distanceToLesion_mm = best[v].lesionGap;
@@ -102,8 +105,9 @@ std::vector<HeatSinkWarning> heatSinkWarnings(const VesselModel& vessels, const 
         w.sensitivity = heatSinkSensitivity(modality);
         out.push_back(w);
     }
-    std::sort(out.begin(), out.end(),
-              [](const HeatSinkWarning& a, const HeatSinkWarning& b) { return a.distanceToLesion_mm < b.distanceToLesion_mm; });
+    std::sort(out.begin(), out.end(), [](const HeatSinkWarning& a, const HeatSinkWarning& b) {
+        return a.distanceToLesion_mm < b.distanceToLesion_mm;
+    });
     return out;
 }
 

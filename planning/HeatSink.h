@@ -23,16 +23,16 @@ struct HeatSinkOptions {
 };
 
 struct HeatSinkWarning {
-    std::string vesselId;            // the branch (or label component) closest to the lesion
+    std::string vesselId;              // the branch (or label component) closest to the lesion
     std::vector<std::string> branches; // connected branches of the same vessel that qualify too
     std::string kind;
-    double diameter_mm = 0;          // local lumen diameter at the reported point
-    double distanceToLesion_mm = 0;  // wall to lesion surface (negative: the lumen enters the lesion)
-    double distanceToZone_mm = 0;    // wall to zone boundary (negative: the vessel runs inside the zone)
-    Vec3 point_mm;                   // the vessel point closest to the lesion
-    Vec3 lesionPoint_mm;             // the lesion surface point facing it
-    std::string side;                // side of the tumour it cools, in patient terms
-    std::string sensitivity;         // modality's heat-sink sensitivity
+    double diameter_mm = 0;              // local lumen diameter at the reported point
+    double distanceToLesion_mm = 0;      // wall to lesion surface (negative: the lumen enters the lesion)
+    double distanceToZone_mm = 0;        // wall to zone boundary (negative: the vessel runs inside the zone)
+    Vec3 point_mm;                       // the vessel point closest to the lesion
+    Vec3 lesionPoint_mm;                 // the lesion surface point facing it
+    std::string side;                    // side of the tumour it cools, in patient terms
+    std::string sensitivity;             // modality's heat-sink sensitivity
     std::optional<double> marginLost_mm; // thermal model: margin lost on that side
 };
 
@@ -41,9 +41,8 @@ struct HeatSinkWarning {
 // `zone` may be null or empty (no zone yet): then only the lesion criterion
 // applies. `lesionGap` (optional, one per vessel sample) holds precomputed
 // wall-to-lesion gaps (PlanningContext keeps them) to spare the lesion queries.
-std::vector<HeatSinkWarning> heatSinkWarnings(const VesselModel& vessels, const TargetLesion& target,
-                                              const Zone* zone, double margin_mm, Modality modality,
-                                              const HeatSinkOptions& options = {},
+std::vector<HeatSinkWarning> heatSinkWarnings(const VesselModel& vessels, const TargetLesion& target, const Zone* zone,
+                                              double margin_mm, Modality modality, const HeatSinkOptions& options = {},
                                               const std::vector<float>* lesionGap = nullptr);
 
 // "posterior, left" etc. for a direction in LPS.

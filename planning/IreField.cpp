@@ -21,26 +21,31 @@ struct Laplace {
     // (L x)_i over unknowns, x given everywhere (fixed voxels hold their values).
     void apply(const std::vector<float>& x, std::vector<float>& out) const {
         const int nx = g.size[0], ny = g.size[1], nz = g.size[2];
-        parallelFor(0, static_cast<size_t>(nz), [&](size_t k) {
-            for (int j = 0; j < ny; ++j)
-                for (int i = 0; i < nx; ++i) {
-                    const size_t c = k * sz + static_cast<size_t>(j) * sy + static_cast<size_t>(i);
-                    if (fixed[c]) {
-                        out[c] = 0;
-                        continue;
+        parallelFor(
+            0, static_cast<size_t>(nz),
+            [&](size_t k) {
+                for (int j = 0; j < ny; ++j)
+                    for (int i = 0; i < nx; ++i) {
+                        const size_t c = k * sz + static_cast<size_t>(j) * sy + static_cast<size_t>(i);
+                        if (fixed[c]) {
+                            out[c] = 0;
+                            continue;
+                        }
+                        // Interior unknowns only: the outer layer is fixed.
+                        const float xc = x[c];
+                        out[c] = cx[c] * (xc - x[c + sx]) + cx[c - sx] * (xc - x[c - sx]) + cy[c] * (xc - x[c + sy]) +
+                                 cy[c - sy] * (xc - x[c - sy]) + cz[c] * (xc - x[c + sz]) +
+                                 cz[c - sz] * (xc - x[c - sz]);
                     }
-                    // Interior unknowns only: the outer layer is fixed.
-                    const float xc = x[c];
-                    out[c] = cx[c] * (xc - x[c + sx]) + cx[c - sx] * (xc - x[c - sx]) + cy[c] * (xc - x[c + sy]) +
-                             cy[c - sy] * (xc - x[c - sy]) + cz[c] * (xc - x[c + sz]) + cz[c - sz] * (xc - x[c - sz]);
-                }
-        }, 0, 4);
+            },
+            0, 4);
     }
 };
 
 double dotp(const std::vector<float>& a, const std::vector<float>& b) {
     double s = 0;
-    for (size_t i = 0; i < a.size(); ++i) s += static_cast<double>(a[i]) * b[i];
+    for (size_t i = 0; i < a.size(); ++i)
+        s += static_cast<double>(a[i]) * b[i];
     return s;
 }
 
@@ -62,12 +67,14 @@ IreResult simulateIre(const PlacedApplicator& a, const GridGeometry& lattice, co
         const Vec3 u = normalized(n.entry_mm - n.tip_mm);
         seg.push_back({n.tip_mm, n.tip_mm + u * s.exposure_mm});
         for (const Vec3& p : {seg.back().first, seg.back().second})
-            for (int k = 0; k < 3; ++k) lo[k] = std::min(lo[k], p[k]), hi[k] = std::max(hi[k], p[k]);
+            for (int k = 0; k < 3; ++k)
+                lo[k] = std::min(lo[k], p[k]), hi[k] = std::max(hi[k], p[k]);
     }
     // Pairs: electrodes within pairReach x the closest spacing.
     double closest = 1e300;
     for (size_t i = 0; i < ne; ++i)
-        for (size_t j = i + 1; j < ne; ++j) closest = std::min(closest, distance(a.needles[i].tip_mm, a.needles[j].tip_mm));
+        for (size_t j = i + 1; j < ne; ++j)
+            closest = std::min(closest, distance(a.needles[i].tip_mm, a.needles[j].tip_mm));
     if (closest < 3.0) throw Error("IRE electrodes closer than 3 mm: they would short-circuit");
     for (size_t i = 0; i < ne; ++i)
         for (size_t j = i + 1; j < ne; ++j) {
@@ -154,16 +161,20 @@ IreResult simulateIre(const PlacedApplicator& a, const GridGeometry& lattice, co
         std::vector<std::uint8_t> fixedPair = L.fixed;
         std::fill(x.begin(), x.end(), 0.0f);
         for (size_t c = 0; c < n; ++c) {
-            if (electrodeOf[c] == pr.a) x[c] = static_cast<float>(0.5 * pr.voltage_V), fixedPair[c] = 1;
-            else if (electrodeOf[c] == pr.b) x[c] = static_cast<float>(-0.5 * pr.voltage_V), fixedPair[c] = 1;
+            if (electrodeOf[c] == pr.a)
+                x[c] = static_cast<float>(0.5 * pr.voltage_V), fixedPair[c] = 1;
+            else if (electrodeOf[c] == pr.b)
+                x[c] = static_cast<float>(-0.5 * pr.voltage_V), fixedPair[c] = 1;
         }
         // Inactive electrodes are left floating: modelled as tissue.
         Laplace lp = L;
         lp.fixed = fixedPair;
         lp.apply(x, q);
-        for (size_t c = 0; c < n; ++c) res[c] = fixedPair[c] ? 0.0f : -q[c];
+        for (size_t c = 0; c < n; ++c)
+            res[c] = fixedPair[c] ? 0.0f : -q[c];
         const double r0 = std::sqrt(dotp(res, res));
-        for (size_t c = 0; c < n; ++c) z[c] = res[c] / lp.diag[c], p[c] = z[c];
+        for (size_t c = 0; c < n; ++c)
+            z[c] = res[c] / lp.diag[c], p[c] = z[c];
         double rz = dotp(res, z);
         int it = 0;
         for (; it < o.maxIterations && r0 > 0; ++it) {
@@ -176,11 +187,13 @@ IreResult simulateIre(const PlacedApplicator& a, const GridGeometry& lattice, co
                 res[c] -= static_cast<float>(alpha * q[c]);
             }
             if (std::sqrt(dotp(res, res)) < o.tolerance * r0) break;
-            for (size_t c = 0; c < n; ++c) z[c] = fixedPair[c] ? 0.0f : res[c] / lp.diag[c];
+            for (size_t c = 0; c < n; ++c)
+                z[c] = fixedPair[c] ? 0.0f : res[c] / lp.diag[c];
             const double rzNew = dotp(res, z);
             const double beta = rzNew / rz;
             rz = rzNew;
-            for (size_t c = 0; c < n; ++c) p[c] = z[c] + static_cast<float>(beta * p[c]);
+            for (size_t c = 0; c < n; ++c)
+                p[c] = z[c] + static_cast<float>(beta * p[c]);
         }
         pr.iterations = it;
         // |E| by central differences (V/mm -> V/cm), outside the electrodes.
@@ -198,27 +211,32 @@ IreResult simulateIre(const PlacedApplicator& a, const GridGeometry& lattice, co
     }
     // Electrode voxels sit in the zone (the tissue touching them is ablated).
     for (size_t c = 0; c < n; ++c)
-        if (electrodeOf[c] >= 0) emax[c] = static_cast<float>(std::max(o.threshold_V_cm * 2, static_cast<double>(emax[c])));
+        if (electrodeOf[c] >= 0)
+            emax[c] = static_cast<float>(std::max(o.threshold_V_cm * 2, static_cast<double>(emax[c])));
 
     ZoneField f;
     f.lattice = g;
     f.box = g.box();
     f.quantity = "ire-field: |E| max over pulsed pairs - threshold (V/cm) (zone where >= 0)";
     f.value.resize(n);
-    for (size_t c = 0; c < n; ++c) f.value[c] = emax[c] - static_cast<float>(o.threshold_V_cm);
+    for (size_t c = 0; c < n; ++c)
+        f.value[c] = emax[c] - static_cast<float>(o.threshold_V_cm);
     // Onto the planning lattice.
     ZoneField out;
     out.lattice = lattice;
     out.quantity = f.quantity;
     if (g.sameLattice(lattice)) {
         const Vec3 oi = lattice.index(g.origin);
-        out.box.lo = {static_cast<int>(std::lround(oi.x)), static_cast<int>(std::lround(oi.y)), static_cast<int>(std::lround(oi.z))};
-        for (size_t k = 0; k < 3; ++k) out.box.hi[k] = out.box.lo[k] + g.size[k];
+        out.box.lo = {static_cast<int>(std::lround(oi.x)), static_cast<int>(std::lround(oi.y)),
+                      static_cast<int>(std::lround(oi.z))};
+        for (size_t k = 0; k < 3; ++k)
+            out.box.hi[k] = out.box.lo[k] + g.size[k];
         out.value = std::move(f.value);
     } else {
         const Vec3 p0 = g.point(0, 0, 0), p1 = g.point(g.size[0] - 1, g.size[1] - 1, g.size[2] - 1);
         Vec3 mn, mx;
-        for (int k = 0; k < 3; ++k) mn[k] = std::min(p0[k], p1[k]), mx[k] = std::max(p0[k], p1[k]);
+        for (int k = 0; k < 3; ++k)
+            mn[k] = std::min(p0[k], p1[k]), mx[k] = std::max(p0[k], p1[k]);
         out.box = lattice.boxAround(mn, mx);
         out.value.assign(out.box.voxels(), static_cast<float>(-o.threshold_V_cm));
         for (int k = out.box.lo[2]; k < out.box.hi[2]; ++k)

@@ -19,14 +19,14 @@ struct IreOptions {
     double liverConductivity_S_m = 0.12;
     // Blood at low frequency ~0.7 S/m (Gabriel et al. 1996); vessels carry more current.
     double bloodConductivity_S_m = 0.7;
-    double spacing_mm = 0;         // 0: the planning lattice's
-    double padding_mm = 20.0;      // domain around the electrodes' exposed parts
+    double spacing_mm = 0;    // 0: the planning lattice's
+    double padding_mm = 20.0; // domain around the electrodes' exposed parts
     // Pairs pulsed: electrodes closer than this factor times the nearest spacing
     // (adjacent and diagonal pairs of the usual arrays).
     double pairReach = 1.6;
     // Assumption: generators deliver up to 3000 V per pair.
     double maxVoltage_V = 3000.0;
-    double tolerance = 1e-4;       // relative residual of the conjugate gradients
+    double tolerance = 1e-4; // relative residual of the conjugate gradients
     int maxIterations = 3000;
 };
 

@@ -86,7 +86,8 @@ MarginResult analyse(const TargetLesion& t, const MarginRegion& region, const Sc
         const size_t from = total * c / chunks, to = total * (c + 1) / chunks;
         for (size_t n = from; n < to; ++n) {
             Vec3 p;
-            if (n < nSurf) p = t.surfacePoints[n];
+            if (n < nSurf)
+                p = t.surfacePoints[n];
             else {
                 int i, j, k;
                 indexOf(g, t.voxels[n - nSurf], i, j, k);
@@ -124,8 +125,7 @@ MarginResult analyseScaledMargins(const TargetLesion& target, const MarginRegion
 }
 
 RobustnessResult sampleMarginProbability(const TargetLesion& t, const Zone& zone, const Vec3& centre,
-                                         double requested_mm, const InVivoFactor& inVivo,
-                                         const RobustnessOptions& o) {
+                                         double requested_mm, const InVivoFactor& inVivo, const RobustnessOptions& o) {
     RobustnessResult r;
     r.samples = std::max(1, o.samples);
     if (zone.empty()) return r;
@@ -149,7 +149,8 @@ RobustnessResult sampleMarginProbability(const TargetLesion& t, const Zone& zone
         for (size_t s = 0; s < scales.size(); ++s)
             for (const Vec3& p : t.surfacePoints) {
                 const Vec3 q = centre + (p - shifts[s] - centre) / scales[s];
-                for (int a = 0; a < 3; ++a) lo[a] = std::min(lo[a], q[a]), hi[a] = std::max(hi[a], q[a]);
+                for (int a = 0; a < 3; ++a)
+                    lo[a] = std::min(lo[a], q[a]), hi[a] = std::max(hi[a], q[a]);
             }
         const GridGeometry& g = zone.field.lattice;
         Box b = zone.field.box.united(g.boxAround(lo, hi).grown(1));
@@ -161,7 +162,8 @@ RobustnessResult sampleMarginProbability(const TargetLesion& t, const Zone& zone
     parallelFor(0, minimal.size(), [&](size_t s) {
         const ScaledZone z{zone, centre, scales[s], shifts[s], table.get()};
         double m = std::numeric_limits<double>::infinity();
-        for (const Vec3& p : t.surfacePoints) m = std::min(m, z.sd(p));
+        for (const Vec3& p : t.surfacePoints)
+            m = std::min(m, z.sd(p));
         minimal[s] = m;
     });
     size_t reached = 0, covered = 0;
@@ -188,7 +190,8 @@ std::vector<float> marginMap(const TargetLesion& t, const Zone& zone, double exa
     const DistanceTable table = zoneDistanceTable(zone, b);
     for (int k = 0; k < g.size[2]; ++k)
         for (int j = 0; j < g.size[1]; ++j)
-            for (int i = 0; i < g.size[0]; ++i) map[g.offset(i, j, k)] = table.sd[b.offset(i, j, k)];
+            for (int i = 0; i < g.size[0]; ++i)
+                map[g.offset(i, j, k)] = table.sd[b.offset(i, j, k)];
     // Chart zones near the lesion: the exact analytic distances.
     if (zone.ellipsoids.empty()) return map;
     const Vec3 band{exactBand_mm, exactBand_mm, exactBand_mm};

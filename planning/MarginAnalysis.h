@@ -17,13 +17,13 @@ struct MarginResult {
     // (surface and voxels) to the zone boundary; negative when tumour is left
     // outside the zone. NaN when the zone is empty.
     double minimal_mm = 0;
-    Vec3 minimalPoint_mm;       // lesion point where it occurs
-    Vec3 minimalZonePoint_mm;   // nearest zone boundary point to it
+    Vec3 minimalPoint_mm;     // lesion point where it occurs
+    Vec3 minimalZonePoint_mm; // nearest zone boundary point to it
     double coverageLesion_pct = 0;
-    double coverageMargin_pct = 0; // lesion plus the requested margin, as one volume
-    double coverageShell_pct = 0;  // the margin shell alone
-    double insufficient_ml = 0;    // lesion-plus-margin volume outside the zone
-    double untreatedTumour_ml = 0; // lesion volume outside the zone
+    double coverageMargin_pct = 0;       // lesion plus the requested margin, as one volume
+    double coverageShell_pct = 0;        // the margin shell alone
+    double insufficient_ml = 0;          // lesion-plus-margin volume outside the zone
+    double untreatedTumour_ml = 0;       // lesion volume outside the zone
     std::vector<float> surfaceMargin_mm; // per TargetLesion::surfacePoints (for surface colouring)
 };
 
@@ -39,12 +39,12 @@ struct RobustnessOptions {
     double placementError_mm = 3.0; // 3D RMS tip error (issue default, a setting)
     int samples = 256;
     unsigned seed = 12345;
-    bool deviceSpread = true;       // sample the in-vivo volume ratio as well
+    bool deviceSpread = true; // sample the in-vivo volume ratio as well
 };
 
 struct RobustnessResult {
-    double pMarginReached = 0;       // fraction of samples whose minimal margin >= requested
-    double pTumourCovered = 0;       // fraction with minimal margin >= 0
+    double pMarginReached = 0; // fraction of samples whose minimal margin >= requested
+    double pTumourCovered = 0; // fraction with minimal margin >= 0
     double minimalP10_mm = 0, minimalP50_mm = 0, minimalP90_mm = 0;
     int samples = 0;
 };

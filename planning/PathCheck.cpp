@@ -8,11 +8,16 @@ namespace irplan::planning {
 
 double SafetyLimits::limit(RiskClass c) const {
     switch (c) {
-    case RiskClass::LargeVessel: return largeVessel_mm;
-    case RiskClass::Bone: return bone_mm;
-    case RiskClass::Air: return air_mm;
-    case RiskClass::Heart: return heart_mm;
-    case RiskClass::Organ: return organ_mm;
+    case RiskClass::LargeVessel:
+        return largeVessel_mm;
+    case RiskClass::Bone:
+        return bone_mm;
+    case RiskClass::Air:
+        return air_mm;
+    case RiskClass::Heart:
+        return heart_mm;
+    case RiskClass::Organ:
+        return organ_mm;
     }
     return 0;
 }
@@ -30,8 +35,10 @@ bool findSkinEntry(const RiskMaps& maps, const Vec3& tip, const Vec3& towards, d
     bool wasInside = maps.insideBody(tip);
     for (double t = step; t <= maxLength_mm; t += step) {
         const bool in = maps.insideBody(tip + u * t);
-        if (wasInside && !in) exitAt = t - 0.5 * step; // a candidate exit
-        else if (in) exitAt = -1;                        // back inside: that was a gap
+        if (wasInside && !in)
+            exitAt = t - 0.5 * step; // a candidate exit
+        else if (in)
+            exitAt = -1; // back inside: that was a gap
         if (!in && exitAt >= 0 && t - exitAt >= 5.0) {
             skin = tip + u * exitAt;
             return true;
@@ -82,7 +89,8 @@ NeedleScan scanNeedle(const RiskMaps& maps, const TargetLesion* target, const Ve
         }
         if (target && !s.entersTarget) {
             const auto idx = target->grid.nearest(p);
-            if (target->grid.inside(idx[0], idx[1], idx[2]) && target->mask[target->grid.offset(idx[0], idx[1], idx[2])]) {
+            if (target->grid.inside(idx[0], idx[1], idx[2]) &&
+                target->mask[target->grid.offset(idx[0], idx[1], idx[2])]) {
                 s.entersTarget = true;
             } else if (maps.tissue(p) == kLiverTissue && q > 0) {
                 s.liverBefore_mm += std::min(step, t - (q - 1) * step);
@@ -115,9 +123,11 @@ PathReport checkPath(const RiskMaps& maps, const TargetLesion* target, const Pla
         // The entry must lie on or outside the skin: how far inside the body it is.
         c.value = std::max(0.0, r.insertedLength_mm - entryDepth);
         c.pass = foundSkin && c.value <= c.limit;
-        c.detail = !foundSkin ? "the line from the tip never leaves the body"
-                              : (c.pass ? "entry point on or outside the skin"
-                                        : fmt("entry point lies %.1f mm inside the body; the needle starts at the skin", c.value));
+        c.detail =
+            !foundSkin
+                ? "the line from the tip never leaves the body"
+                : (c.pass ? "entry point on or outside the skin"
+                          : fmt("entry point lies %.1f mm inside the body; the needle starts at the skin", c.value));
         r.checks.push_back(c);
     }
     {
@@ -154,14 +164,22 @@ PathReport checkPath(const RiskMaps& maps, const TargetLesion* target, const Pla
             k.pass = true;
             k.detail = std::string("no ") + riskClassLabelText(rc) + " in the label map near the path";
         } else if (k.value < 0) {
-            k.detail = std::string("the path crosses ") + riskClassLabelText(rc) + " at " + toString(where[static_cast<size_t>(c)], 1);
+            k.detail = std::string("the path crosses ") + riskClassLabelText(rc) + " at " +
+                       toString(where[static_cast<size_t>(c)], 1);
         } else {
-            k.detail = std::string("closest approach to ") + riskClassLabelText(rc) + " at " + toString(where[static_cast<size_t>(c)], 1);
+            k.detail = std::string("closest approach to ") + riskClassLabelText(rc) + " at " +
+                       toString(where[static_cast<size_t>(c)], 1);
         }
         r.checks.push_back(k);
     }
     if (target) {
-        PathCheck c{"normal_liver_before_tumour", central.liverBefore_mm, limits.minLiverBeforeTumour_mm, "mm", ">=", false, ""};
+        PathCheck c{"normal_liver_before_tumour",
+                    central.liverBefore_mm,
+                    limits.minLiverBeforeTumour_mm,
+                    "mm",
+                    ">=",
+                    false,
+                    ""};
         c.pass = c.value >= c.limit;
         c.detail = central.entersTarget ? "liver parenchyma crossed before the needle enters the lesion"
                                         : "the needle does not enter the lesion; liver crossed up to the tip";

@@ -13,11 +13,11 @@ namespace irplan::planning {
 // Safety limits (settings). None of these distances is a clinical standard:
 // they are IRPlan defaults for the planner to adjust, except where a source is named.
 struct SafetyLimits {
-    double largeVessel_mm = 3.0;  // IRPlan default: keep 3 mm from vessels of >= 3 mm (DOMAIN.md's size class)
-    double bone_mm = 3.0;         // IRPlan default: clear ribs by 3 mm (the needle must not touch bone)
-    double air_mm = 5.0;          // IRPlan default: 5 mm from lung/gas (pleural transgression risks pneumothorax)
-    double heart_mm = 10.0;       // IRPlan default
-    double organ_mm = 5.0;        // IRPlan default for kidney, spleen, gallbladder, bowel, spinal canal
+    double largeVessel_mm = 3.0; // IRPlan default: keep 3 mm from vessels of >= 3 mm (DOMAIN.md's size class)
+    double bone_mm = 3.0;        // IRPlan default: clear ribs by 3 mm (the needle must not touch bone)
+    double air_mm = 5.0;         // IRPlan default: 5 mm from lung/gas (pleural transgression risks pneumothorax)
+    double heart_mm = 10.0;      // IRPlan default
+    double organ_mm = 5.0;       // IRPlan default for kidney, spleen, gallbladder, bowel, spinal canal
     // Chang et al., Korean J Radiol 2008;9:268 (needle-tract implantation):
     // cross normal liver before the tumour; 10 mm is IRPlan's default length.
     double minLiverBeforeTumour_mm = 10.0;

@@ -12,7 +12,9 @@ namespace irplan::planning {
 
 namespace {
 using Clock = std::chrono::steady_clock;
-double ms(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+double ms(Clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
 
 std::string fmt(const char* f, double v) {
     char b[160];
@@ -23,9 +25,12 @@ std::string fmt(const char* f, double v) {
 
 const char* zoneModelName(ZoneModelKind k) {
     switch (k) {
-    case ZoneModelKind::Chart: return "chart";
-    case ZoneModelKind::Thermal: return "thermal";
-    case ZoneModelKind::IreField: return "ire-field";
+    case ZoneModelKind::Chart:
+        return "chart";
+    case ZoneModelKind::Thermal:
+        return "thermal";
+    case ZoneModelKind::IreField:
+        return "ire-field";
     }
     return "?";
 }
@@ -52,12 +57,15 @@ std::vector<PlacedApplicator> placeApplicators(const PlanRequest& req, const Dev
                     modalityName(device->modality) + " (use --model chart" +
                     (device->modality == Modality::IRE ? " or ire-field)" : ")"));
     if (req.model == ZoneModelKind::IreField && device->modality != Modality::IRE)
-        throw Error("the ire-field model needs an IRE device; '" + device->id + "' is " + modalityName(device->modality));
+        throw Error("the ire-field model needs an IRE device; '" + device->id + "' is " +
+                    modalityName(device->modality));
     std::vector<PlacedApplicator> out;
     if (device->modality == Modality::IRE) {
         const size_t n = req.probes.size();
-        if (n == 1) out.push_back(placeApplicator(req.probes[0], *device, *setting));
-        else if (static_cast<int>(n) == setting->electrodes) out.push_back(placeIreElectrodes(req.probes, *device, *setting));
+        if (n == 1)
+            out.push_back(placeApplicator(req.probes[0], *device, *setting));
+        else if (static_cast<int>(n) == setting->electrodes)
+            out.push_back(placeIreElectrodes(req.probes, *device, *setting));
         else
             throw Error("IRE setting '" + setting->name + "' has " + std::to_string(setting->electrodes) +
                         " electrodes: give one probe (the array's centre line) or one probe per electrode, not " +
@@ -69,7 +77,8 @@ std::vector<PlacedApplicator> placeApplicators(const PlanRequest& req, const Dev
         if (d.modality != device->modality)
             throw Error("probe '" + p.id + "' uses a " + modalityName(d.modality) + " device in a " +
                         modalityName(device->modality) + " plan");
-        const DeviceSetting& s = p.setting.empty() ? (&d == device ? *setting : d.requireSetting("")) : d.requireSetting(p.setting);
+        const DeviceSetting& s =
+            p.setting.empty() ? (&d == device ? *setting : d.requireSetting("")) : d.requireSetting(p.setting);
         out.push_back(placeApplicator(p, d, s));
     }
     return out;
@@ -86,20 +95,22 @@ void analyseZone(const PlanningContext& ctx, const PlanRequest& req, PlanEvaluat
 
     t = Clock::now();
     const Modality m = e.device->modality;
-    e.heatSinkWarnings = heatSinkWarnings(ctx.vessels(), ctx.target(), &e.zone, req.margin_mm, m, req.heatSink,
-                                          &ctx.vesselLesionGap());
+    e.heatSinkWarnings =
+        heatSinkWarnings(ctx.vessels(), ctx.target(), &e.zone, req.margin_mm, m, req.heatSink, &ctx.vesselLesionGap());
     if (m == Modality::IRE)
         e.heatSinkNote = "IRE is non-thermal: no heat sink; vessel walls and bile ducts are spared (DOMAIN.md)";
     else
         e.heatSinkNote = std::string(modalityName(m)) + " heat-sink sensitivity: " + heatSinkSensitivity(m) +
                          "; vessels of >= " + fmt("%.1f", req.heatSink.minDiameter_mm) + " mm within the zone plus " +
-                         fmt("%.0f mm margin or ", req.margin_mm) + fmt("%.0f mm of the zone are listed (vessels from ", req.heatSink.reach_mm) +
+                         fmt("%.0f mm margin or ", req.margin_mm) +
+                         fmt("%.0f mm of the zone are listed (vessels from ", req.heatSink.reach_mm) +
                          ctx.vesselSource() + ")";
     e.timings_ms["heat_sink"] = ms(t);
 
     t = Clock::now();
     e.paths.clear();
-    for (const auto& a : e.applicators) e.paths.push_back(checkPath(ctx.risk(), &ctx.target(), a, req.limits));
+    for (const auto& a : e.applicators)
+        e.paths.push_back(checkPath(ctx.risk(), &ctx.target(), a, req.limits));
     e.timings_ms["path_checks"] = ms(t);
 }
 
@@ -171,7 +182,8 @@ PlanEvaluation evaluatePlan(const PlanningContext& ctx, const PlanRequest& req, 
         e.robust = sampleMarginProbability(ctx.target(), e.zone, e.shape.centre_mm, req.margin_mm, iv, req.robustness);
         RobustnessOptions placementOnly = req.robustness;
         placementOnly.deviceSpread = false;
-        e.robustPlacement = sampleMarginProbability(ctx.target(), e.zone, e.shape.centre_mm, req.margin_mm, iv, placementOnly);
+        e.robustPlacement =
+            sampleMarginProbability(ctx.target(), e.zone, e.shape.centre_mm, req.margin_mm, iv, placementOnly);
     }
     e.timings_ms["in_vivo_and_sampling"] = ms(t);
 

@@ -27,16 +27,16 @@ ZoneModelKind zoneModelFromName(const std::string& name);
 struct PlanRequest {
     const DeviceCatalogue* catalogue = nullptr; // resolves per-probe device ids
     std::string deviceId;
-    std::string setting;                        // empty: the device's first setting
+    std::string setting; // empty: the device's first setting
     ZoneModelKind model = ZoneModelKind::Chart;
     std::vector<Probe> probes;
-    double margin_mm = 5.0;                     // DOMAIN.md: default 5 mm, up to 10 mm
+    double margin_mm = 5.0; // DOMAIN.md: default 5 mm, up to 10 mm
     RobustnessOptions robustness;
     SafetyLimits limits;
     HeatSinkOptions heatSink;
     IreOptions ire;
-    double thermalSpacing_mm = 0;               // 0: the planning grid; 2 for a quick preview
-    bool thermalSinkLoss = true;                // also simulate without vessels for "margin lost"
+    double thermalSpacing_mm = 0; // 0: the planning grid; 2 for a quick preview
+    bool thermalSinkLoss = true;  // also simulate without vessels for "margin lost"
 };
 
 struct PlanEvaluation {
@@ -55,7 +55,7 @@ struct PlanEvaluation {
     std::vector<HeatSinkWarning> heatSinkWarnings;
     std::string heatSinkNote;
     std::vector<PathReport> paths;
-    std::vector<std::string> notes;   // things the planner must know (clipped zone, ...)
+    std::vector<std::string> notes; // things the planner must know (clipped zone, ...)
     std::optional<ThermalResult> thermal;
     std::optional<IreResult> ire;
     std::map<std::string, double> timings_ms;
@@ -76,8 +76,8 @@ PlanEvaluation evaluateChart(const PlanningContext& context, const PlanRequest& 
 // the margin probability; the thermal model adds the margin lost to each
 // heat-sink vessel. `cache` keeps thermal calibrations (may be null for the
 // chart and IRE models).
-PlanEvaluation evaluatePlan(const PlanningContext& context, const PlanRequest& request,
-                            ThermalCalibrationCache* cache, const Progress& progress = {});
+PlanEvaluation evaluatePlan(const PlanningContext& context, const PlanRequest& request, ThermalCalibrationCache* cache,
+                            const Progress& progress = {});
 
 // The part shared by every model, given a zone (used by proposals too).
 void analyseZone(const PlanningContext& context, const PlanRequest& request, PlanEvaluation& e);

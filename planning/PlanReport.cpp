@@ -12,14 +12,21 @@ namespace irplan::planning {
 
 namespace {
 
-Json num(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
-Json vec(const Vec3& v) { return Json::array({v.x, v.y, v.z}); }
-Json vec(const std::array<double, 3>& v) { return Json::array({v[0], v[1], v[2]}); }
+Json num(double v) {
+    return std::isfinite(v) ? Json(v) : Json(nullptr);
+}
+Json vec(const Vec3& v) {
+    return Json::array({v.x, v.y, v.z});
+}
+Json vec(const std::array<double, 3>& v) {
+    return Json::array({v[0], v[1], v[2]});
+}
 
 Json gridJson(const GridGeometry& g) {
     Json d = Json::array();
     for (int r = 0; r < 3; ++r)
-        for (int c = 0; c < 3; ++c) d.push_back(g.direction(r, c));
+        for (int c = 0; c < 3; ++c)
+            d.push_back(g.direction(r, c));
     return {{"kind", "planning sub-grid around the lesion (not the CT grid)"},
             {"coordinates", "LPS mm, voxel centres; direction row-major, columns = voxel axes"},
             {"size", {g.size[0], g.size[1], g.size[2]}},
@@ -84,7 +91,8 @@ Json toJson(const HeatSinkWarning& w) {
 Json toJson(const Proposal& p) {
     Json probes = Json::array();
     for (const auto& pr : p.probes)
-        probes.push_back({{"id", pr.id}, {"tip_mm", vec(pr.tip_mm)}, {"entry_mm", vec(pr.entry_mm)}, {"setting", pr.setting}});
+        probes.push_back(
+            {{"id", pr.id}, {"tip_mm", vec(pr.tip_mm)}, {"entry_mm", vec(pr.entry_mm)}, {"setting", pr.setting}});
     return {{"rank", p.rank},
             {"device", p.deviceId},
             {"setting", p.setting},
@@ -104,7 +112,8 @@ Json toJson(const Proposal& p) {
 
 Json planSummary(const PlanEvaluation& e, const PlanRequest& req) {
     size_t failing = 0;
-    for (const auto& p : e.paths) failing += p.pass ? 0 : 1;
+    for (const auto& p : e.paths)
+        failing += p.pass ? 0 : 1;
     Json j = {{"model", zoneModelName(e.model)},
               {"device", e.device ? e.device->id : ""},
               {"setting", e.setting ? e.setting->name : ""},
@@ -120,8 +129,9 @@ Json planSummary(const PlanEvaluation& e, const PlanRequest& req) {
     return j;
 }
 
-Json planJson(const PlanningContext& ctx, const PlanRequest& req, const PlanEvaluation& e, const ProposalResult* proposals,
-              const PlanInputsInfo& inputs, const std::map<std::string, double>& extraTimings) {
+Json planJson(const PlanningContext& ctx, const PlanRequest& req, const PlanEvaluation& e,
+              const ProposalResult* proposals, const PlanInputsInfo& inputs,
+              const std::map<std::string, double>& extraTimings) {
     const TargetLesion& t = ctx.target();
     Json j;
     j["irplan_plan_version"] = 1;
@@ -136,7 +146,8 @@ Json planJson(const PlanningContext& ctx, const PlanRequest& req, const PlanEval
     for (size_t i = 0; i < e.applicators.size(); ++i) {
         const PlacedApplicator& a = e.applicators[i];
         Json needles = Json::array();
-        for (const auto& n : a.needles) needles.push_back({{"tip_mm", vec(n.tip_mm)}, {"entry_mm", vec(n.entry_mm)}});
+        for (const auto& n : a.needles)
+            needles.push_back({{"tip_mm", vec(n.tip_mm)}, {"entry_mm", vec(n.entry_mm)}});
         Json p = {{"id", a.probe.id},
                   {"device", a.device->id},
                   {"setting", a.setting->name},
@@ -144,9 +155,10 @@ Json planJson(const PlanningContext& ctx, const PlanRequest& req, const PlanEval
                   {"entry_mm", vec(a.probe.entry_mm)},
                   {"axis", vec(a.axis)},
                   {"needles", needles},
-                  {"chart_zone", {{"centre_mm", vec(a.chart.centre_mm)},
-                                  {"length_mm", 2 * a.chart.semiLength_mm},
-                                  {"width_mm", 2 * a.chart.semiWidth_mm}}}};
+                  {"chart_zone",
+                   {{"centre_mm", vec(a.chart.centre_mm)},
+                    {"length_mm", 2 * a.chart.semiLength_mm},
+                    {"width_mm", 2 * a.chart.semiWidth_mm}}}};
         if (i < e.paths.size()) {
             p["skin_entry_mm"] = vec(e.paths[i].skinEntry_mm);
             p["inserted_length_mm"] = e.paths[i].insertedLength_mm;
@@ -159,22 +171,25 @@ Json planJson(const PlanningContext& ctx, const PlanRequest& req, const PlanEval
     auto scaled = [&](double f) {
         return Json::array({e.shape.axes_mm[0] * f, e.shape.axes_mm[1] * f, e.shape.axes_mm[2] * f});
     };
-    j["zone"] = {{"volume_ml", e.shape.volume_ml},
-                 {"axes_mm", vec(e.shape.axes_mm)},
-                 {"centre_mm", vec(e.shape.centre_mm)},
-                 {"axis_directions", {vec(e.shape.axisDirections[0]), vec(e.shape.axisDirections[1]), vec(e.shape.axisDirections[2])}},
-                 {"quantity", e.zone.field.quantity},
-                 {"clipped", e.zone.field.touchesBoxBorder},
-                 {"file", "zone.nii.gz"},
-                 {"in_vivo", {{"note", "device charts overestimate in vivo (DOMAIN.md); shown beside the model zone, never instead of it"},
-                              {"volume_factor", iv.volumeFactor},
-                              {"linear_factor", e.inVivoLinear},
-                              {"log_sd", iv.logSd},
-                              {"expected_axes_mm", scaled(e.inVivoLinear)},
-                              {"axes_mm_p10", scaled(e.inVivoLinearP10)},
-                              {"axes_mm_p90", scaled(e.inVivoLinearP90)},
-                              {"expected_volume_ml", e.shape.volume_ml * std::pow(e.inVivoLinear, 3)},
-                              {"source", iv.source}}}};
+    j["zone"] = {
+        {"volume_ml", e.shape.volume_ml},
+        {"axes_mm", vec(e.shape.axes_mm)},
+        {"centre_mm", vec(e.shape.centre_mm)},
+        {"axis_directions",
+         {vec(e.shape.axisDirections[0]), vec(e.shape.axisDirections[1]), vec(e.shape.axisDirections[2])}},
+        {"quantity", e.zone.field.quantity},
+        {"clipped", e.zone.field.touchesBoxBorder},
+        {"file", "zone.nii.gz"},
+        {"in_vivo",
+         {{"note", "device charts overestimate in vivo (DOMAIN.md); shown beside the model zone, never instead of it"},
+          {"volume_factor", iv.volumeFactor},
+          {"linear_factor", e.inVivoLinear},
+          {"log_sd", iv.logSd},
+          {"expected_axes_mm", scaled(e.inVivoLinear)},
+          {"axes_mm_p10", scaled(e.inVivoLinearP10)},
+          {"axes_mm_p90", scaled(e.inVivoLinearP90)},
+          {"expected_volume_ml", e.shape.volume_ml * std::pow(e.inVivoLinear, 3)},
+          {"source", iv.source}}}};
 
     j["target"] = {{"lesion_id", t.lesionId},
                    {"label", t.labelValue},
@@ -208,12 +223,14 @@ Json planJson(const PlanningContext& ctx, const PlanRequest& req, const PlanEval
     j["margin"] = m;
 
     Json w = Json::array();
-    for (const auto& x : e.heatSinkWarnings) w.push_back(toJson(x));
+    for (const auto& x : e.heatSinkWarnings)
+        w.push_back(toJson(x));
     j["heat_sink_warnings"] = w;
     j["heat_sink_note"] = e.heatSinkNote;
 
     Json paths = Json::array();
-    for (const auto& p : e.paths) paths.push_back(toJson(p));
+    for (const auto& p : e.paths)
+        paths.push_back(toJson(p));
     j["path_checks"] = paths;
     j["paths_safe"] = e.pathsSafe();
 
@@ -253,9 +270,11 @@ Json planJson(const PlanningContext& ctx, const PlanRequest& req, const PlanEval
     }
     if (proposals) {
         Json list = Json::array();
-        for (const auto& p : proposals->proposals) list.push_back(toJson(p));
+        for (const auto& p : proposals->proposals)
+            list.push_back(toJson(p));
         Json rejected = Json::object();
-        for (const auto& [k, v] : proposals->rejectedBy) rejected[k] = v;
+        for (const auto& [k, v] : proposals->rejectedBy)
+            rejected[k] = v;
         j["proposals"] = {{"directions_sampled", proposals->directionsSampled},
                           {"safe_directions", proposals->safeDirections},
                           {"rejected_by", rejected},
@@ -263,14 +282,19 @@ Json planJson(const PlanningContext& ctx, const PlanRequest& req, const PlanEval
                           {"list", list}};
     }
     j["grid"] = gridJson(t.grid);
-    j["inputs"] = {{"ct", inputs.ct}, {"labels", inputs.labels}, {"vessels", inputs.vessels.empty() ? Json(nullptr) : Json(inputs.vessels)},
+    j["inputs"] = {{"ct", inputs.ct},
+                   {"labels", inputs.labels},
+                   {"vessels", inputs.vessels.empty() ? Json(nullptr) : Json(inputs.vessels)},
                    {"lesions", inputs.lesions.empty() ? Json(nullptr) : Json(inputs.lesions)},
                    {"vessel_model", ctx.vesselSource()}};
     j["notes"] = e.notes;
     Json tm = Json::object();
-    for (const auto& [k, v] : ctx.buildSeconds()) tm["context_" + k] = v * 1000.0;
-    for (const auto& [k, v] : e.timings_ms) tm[k] = v;
-    for (const auto& [k, v] : extraTimings) tm[k] = v;
+    for (const auto& [k, v] : ctx.buildSeconds())
+        tm["context_" + k] = v * 1000.0;
+    for (const auto& [k, v] : e.timings_ms)
+        tm[k] = v;
+    for (const auto& [k, v] : extraTimings)
+        tm[k] = v;
     j["timings_ms"] = tm;
     return j;
 }
@@ -306,7 +330,8 @@ void storePlanInCase(Case& c, const std::string& planId, const PlanRequest& req,
     std::vector<std::string> stale;
     for (const auto& p : c.probes)
         if (p.extra.contains("plan") && p.extra["plan"] == planId) stale.push_back(p.id);
-    for (const auto& id : stale) removeProbe(c, id);
+    for (const auto& id : stale)
+        removeProbe(c, id);
     for (const auto& a : e.applicators) {
         CaseProbe p;
         p.id = planId + "/" + (a.probe.id.empty() ? "p" : a.probe.id);

@@ -34,10 +34,9 @@ struct PlanFiles {
 // Writes DIR/plan.json, DIR/zone.nii.gz (uint8 0/1) and DIR/margin_map.nii.gz
 // (float, mm) on the planning grid, atomically. Returns the paths and the time
 // taken in timings (ms) under "write_outputs".
-PlanFiles writePlanOutputs(const std::filesystem::path& dir, const PlanningContext& context,
-                           const PlanRequest& request, const PlanEvaluation& evaluation,
-                           const ProposalResult* proposals, const PlanInputsInfo& inputs,
-                           std::map<std::string, double> timings_ms = {});
+PlanFiles writePlanOutputs(const std::filesystem::path& dir, const PlanningContext& context, const PlanRequest& request,
+                           const PlanEvaluation& evaluation, const ProposalResult* proposals,
+                           const PlanInputsInfo& inputs, std::map<std::string, double> timings_ms = {});
 
 // Stores a plan in the case: its probes (ids "<planId>/<probe id>", replacing
 // the plan's earlier probes) and a CasePlan with the summary. The one function

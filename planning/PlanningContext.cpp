@@ -10,7 +10,9 @@ namespace irplan::planning {
 
 namespace {
 using Clock = std::chrono::steady_clock;
-double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double since(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
 } // namespace
 
 std::shared_ptr<const PlanningContext> PlanningContext::build(const PlanningInputs& in, const Progress& progress) {
@@ -24,7 +26,8 @@ std::shared_ptr<const PlanningContext> PlanningContext::build(const PlanningInpu
         validateGeometry(in.lesionMap, "lesion map");
         ctx->target_ = buildTarget(in.lesionMap, in.lesionId, in.lesionId, "lesions", in.gridSpacing_mm, in.padding_mm);
     } else {
-        ctx->target_ = buildTarget(in.labels, 100 + in.lesionId, in.lesionId, "labels", in.gridSpacing_mm, in.padding_mm);
+        ctx->target_ =
+            buildTarget(in.labels, 100 + in.lesionId, in.lesionId, "labels", in.gridSpacing_mm, in.padding_mm);
     }
     ctx->seconds_["target"] = since(t);
     progress.checkCancel();
@@ -35,8 +38,10 @@ std::shared_ptr<const PlanningContext> PlanningContext::build(const PlanningInpu
     const TargetLesion& tg = ctx->target_;
     const Vec3 reach{in.padding_mm + 20, in.padding_mm + 20, in.padding_mm + 20};
     const Vec3 lo = tg.centroid_mm - reach, hi = tg.centroid_mm + reach;
-    if (in.vessels) ctx->vessels_ = vesselModelFromTree(*in.vessels, lo, hi);
-    else ctx->vessels_ = vesselModelFromLabels(in.labels, lo, hi);
+    if (in.vessels)
+        ctx->vessels_ = vesselModelFromTree(*in.vessels, lo, hi);
+    else
+        ctx->vessels_ = vesselModelFromLabels(in.labels, lo, hi);
     ctx->vesselGap_.resize(ctx->vessels_.samples.size());
     for (size_t i = 0; i < ctx->vesselGap_.size(); ++i) {
         const auto& s = ctx->vessels_.samples[i];
@@ -53,7 +58,8 @@ std::shared_ptr<const PlanningContext> PlanningContext::build(const PlanningInpu
         const GridGeometry& rg = in.sharedRisk->grid();
         const GridGeometry lg = GridGeometry::of(in.labels.GetPointer());
         const Vec3 q = rg.index(tg.centroid_mm);
-        const Vec3 a0 = rg.index(lg.point(0, 0, 0)), a1 = rg.index(lg.point(lg.size[0] - 1, lg.size[1] - 1, lg.size[2] - 1));
+        const Vec3 a0 = rg.index(lg.point(0, 0, 0)),
+                   a1 = rg.index(lg.point(lg.size[0] - 1, lg.size[1] - 1, lg.size[2] - 1));
         reuse = true;
         for (int a = 0; a < 3; ++a) {
             const double h = rg.spacing[a], need = in.risk.reach_mm;
@@ -63,7 +69,8 @@ std::shared_ptr<const PlanningContext> PlanningContext::build(const PlanningInpu
             if (haveHi < std::min(need, (mapHi - q[a]) * h) - 2 * h) reuse = false;
         }
     }
-    if (reuse) ctx->risk_ = in.sharedRisk;
+    if (reuse)
+        ctx->risk_ = in.sharedRisk;
     else
         ctx->risk_ = std::make_shared<const RiskMaps>(RiskMaps::build(
             in.labels, in.ct, in.vessels ? &ctx->vessels_ : nullptr, tg.centroid_mm, in.risk, progress.sub(0.3, 1.0)));

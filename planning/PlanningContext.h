@@ -22,9 +22,9 @@ struct PlanningInputs {
     FloatImage::ConstPointer ct;        // optional: gas pockets for the path checks
     LabelImage::ConstPointer lesionMap; // optional: a segmentation's lesion map, label k = lesion k
     int lesionId = 0;
-    std::optional<VesselTree> vessels;  // the segmentation's vessels.json; none: measured from the labels
-    double gridSpacing_mm = 1.0;        // planning grid
-    double padding_mm = 40.0;           // planning grid around the lesion
+    std::optional<VesselTree> vessels; // the segmentation's vessels.json; none: measured from the labels
+    double gridSpacing_mm = 1.0;       // planning grid
+    double padding_mm = 40.0;          // planning grid around the lesion
     RiskMapOptions risk;
     // Risk maps of the same case built earlier (for another lesion): reused
     // when they cover this lesion (they depend on the case, not the lesion).
@@ -32,7 +32,7 @@ struct PlanningInputs {
 };
 
 class PlanningContext {
-public:
+  public:
     // Throws irplan::Error for unusable inputs (missing lesion, grids that do
     // not overlap) and irplan::Cancelled when cancelled.
     static std::shared_ptr<const PlanningContext> build(const PlanningInputs& inputs, const Progress& progress = {});
@@ -50,7 +50,7 @@ public:
     const std::map<std::string, double>& buildSeconds() const { return seconds_; }
     std::string vesselSource() const { return vessels_.source; }
 
-private:
+  private:
     TargetLesion target_;
     VesselModel vessels_;
     std::vector<float> vesselGap_;

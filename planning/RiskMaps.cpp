@@ -3,32 +3,41 @@
 #include "core/Error.h"
 #include "core/Parallel.h"
 
-#include <itkSignedMaurerDistanceMapImageFilter.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <itkSignedMaurerDistanceMapImageFilter.h>
 
 namespace irplan::planning {
 
 const char* riskClassName(RiskClass c) {
     switch (c) {
-    case RiskClass::LargeVessel: return "vessels_ge_3mm";
-    case RiskClass::Bone: return "bone";
-    case RiskClass::Air: return "air_lung";
-    case RiskClass::Heart: return "heart";
-    case RiskClass::Organ: return "other_organs";
+    case RiskClass::LargeVessel:
+        return "vessels_ge_3mm";
+    case RiskClass::Bone:
+        return "bone";
+    case RiskClass::Air:
+        return "air_lung";
+    case RiskClass::Heart:
+        return "heart";
+    case RiskClass::Organ:
+        return "other_organs";
     }
     return "?";
 }
 
 const char* riskClassLabelText(RiskClass c) {
     switch (c) {
-    case RiskClass::LargeVessel: return "vessels of >= 3 mm (aorta, IVC, portal/hepatic veins, arteries)";
-    case RiskClass::Bone: return "bone (ribs, spine)";
-    case RiskClass::Air: return "lung and gas";
-    case RiskClass::Heart: return "heart";
-    case RiskClass::Organ: return "kidney, spleen, gallbladder, stomach/bowel, spinal canal";
+    case RiskClass::LargeVessel:
+        return "vessels of >= 3 mm (aorta, IVC, portal/hepatic veins, arteries)";
+    case RiskClass::Bone:
+        return "bone (ribs, spine)";
+    case RiskClass::Air:
+        return "lung and gas";
+    case RiskClass::Heart:
+        return "heart";
+    case RiskClass::Organ:
+        return "kidney, spleen, gallbladder, stomach/bowel, spinal canal";
     }
     return "?";
 }
@@ -37,16 +46,29 @@ namespace {
 
 int classOfLabel(int label) {
     switch (label) {
-    case 5: case 6: return static_cast<int>(RiskClass::LargeVessel); // aorta, IVC: always large
-    case 7: return static_cast<int>(RiskClass::Bone);
-    case 10: return static_cast<int>(RiskClass::Air);
-    case 11: return static_cast<int>(RiskClass::Heart);
-    case 8: case 9: case 12: case 13: case 16: return static_cast<int>(RiskClass::Organ);
-    default: return -1;
+    case 5:
+    case 6:
+        return static_cast<int>(RiskClass::LargeVessel); // aorta, IVC: always large
+    case 7:
+        return static_cast<int>(RiskClass::Bone);
+    case 10:
+        return static_cast<int>(RiskClass::Air);
+    case 11:
+        return static_cast<int>(RiskClass::Heart);
+    case 8:
+    case 9:
+    case 12:
+    case 13:
+    case 16:
+        return static_cast<int>(RiskClass::Organ);
+    default:
+        return -1;
     }
 }
 
-bool isLiverTissue(int label) { return label >= 1 && label <= 4; } // parenchyma and its own small vessels
+bool isLiverTissue(int label) {
+    return label >= 1 && label <= 4;
+} // parenchyma and its own small vessels
 
 std::vector<float> signedDistance(const std::vector<std::uint8_t>& mask, const GridGeometry& g) {
     auto image = g.allocate<MaskImage>(0);
@@ -64,14 +86,15 @@ std::vector<float> signedDistance(const std::vector<std::uint8_t>& mask, const G
     // ITK measures to the object's contour voxel centres; the surface lies
     // half a voxel beyond them.
     const float half = static_cast<float>(0.5 * std::min({g.spacing.x, g.spacing.y, g.spacing.z}));
-    for (auto& v : out) v = v > 0 ? std::max(0.0f, v - half) : v - half;
+    for (auto& v : out)
+        v = v > 0 ? std::max(0.0f, v - half) : v - half;
     return out;
 }
 
 } // namespace
 
-RiskMaps RiskMaps::build(const LabelImage* labels, const FloatImage* ct, const VesselModel* vessels,
-                         const Vec3& centre, const RiskMapOptions& o, const Progress& progress) {
+RiskMaps RiskMaps::build(const LabelImage* labels, const FloatImage* ct, const VesselModel* vessels, const Vec3& centre,
+                         const RiskMapOptions& o, const Progress& progress) {
     const auto t0 = std::chrono::steady_clock::now();
     RiskMaps r;
     const GridGeometry lg = GridGeometry::of(labels);
@@ -80,7 +103,8 @@ RiskMaps RiskMaps::build(const LabelImage* labels, const FloatImage* ct, const V
     if (crop.empty()) throw Error("the target lies outside the label map");
     for (int a = 0; a < 3; ++a)
         // 0.78 mm -> 2 (1.56 mm), 1 mm -> 1, 0.5 mm -> 3: never coarser than ~1.7 x the target.
-        r.pool_[static_cast<size_t>(a)] = std::max(1, static_cast<int>(std::floor(o.targetSpacing_mm / lg.spacing[a] + 0.25)));
+        r.pool_[static_cast<size_t>(a)] =
+            std::max(1, static_cast<int>(std::floor(o.targetSpacing_mm / lg.spacing[a] + 0.25)));
     GridGeometry g;
     g.direction = lg.direction;
     for (int a = 0; a < 3; ++a) {
@@ -92,7 +116,8 @@ RiskMaps RiskMaps::build(const LabelImage* labels, const FloatImage* ct, const V
     g.origin = lg.point(crop.lo[0] + 0.5 * (r.pool_[0] - 1), crop.lo[1] + 0.5 * (r.pool_[1] - 1),
                         crop.lo[2] + 0.5 * (r.pool_[2] - 1));
     r.grid_ = g;
-    for (auto& m : r.masks_) m.assign(g.voxels(), 0);
+    for (auto& m : r.masks_)
+        m.assign(g.voxels(), 0);
     r.tissue_.assign(g.voxels(), kOutsideBody);
     std::vector<std::uint8_t> smallVessel(g.voxels(), 0); // label (2, 3 or 4) of portal/hepatic veins and arteries
     const auto* lab = labels->GetBufferPointer();
@@ -149,7 +174,8 @@ RiskMaps RiskMaps::build(const LabelImage* labels, const FloatImage* ct, const V
     }
     for (int c = 0; c < kRiskClasses; ++c) {
         progress.checkCancel();
-        progress.update(0.3 + 0.7 * c / kRiskClasses, std::string("risk maps: distance to ") + riskClassName(static_cast<RiskClass>(c)));
+        progress.update(0.3 + 0.7 * c / kRiskClasses,
+                        std::string("risk maps: distance to ") + riskClassName(static_cast<RiskClass>(c)));
         const auto& m = r.masks_[static_cast<size_t>(c)];
         r.present_[static_cast<size_t>(c)] = std::find(m.begin(), m.end(), 1) != m.end();
         if (r.present_[static_cast<size_t>(c)]) r.distance_[static_cast<size_t>(c)] = signedDistance(m, g);

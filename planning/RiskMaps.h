@@ -25,14 +25,14 @@ const char* riskClassLabelText(RiskClass c); // what it holds, for reports
 enum TissueCode : std::uint8_t { kOutsideBody = 0, kLiverTissue = 1, kOtherBody = 2 };
 
 struct RiskMapOptions {
-    double reach_mm = 280;        // half-size of the region around the target (longest applicator + skin)
+    double reach_mm = 280;         // half-size of the region around the target (longest applicator + skin)
     double targetSpacing_mm = 1.5; // downsample finer label maps to about this
-    double largeVessel_mm = 3.0;  // DOMAIN.md: vessels >= 3 mm are the ones that matter
-    double airHu = -500;          // CT gas (bowel, outside the lung labels); lung parenchyma is ~-850 HU
+    double largeVessel_mm = 3.0;   // DOMAIN.md: vessels >= 3 mm are the ones that matter
+    double airHu = -500;           // CT gas (bowel, outside the lung labels); lung parenchyma is ~-850 HU
 };
 
 class RiskMaps {
-public:
+  public:
     // `ct` (may be null) adds gas pockets (HU < airHu inside the body) to the
     // air class; `vessels` (may be null) adds painted lumens of >= 3 mm.
     static RiskMaps build(const LabelImage* labels, const FloatImage* ct, const VesselModel* vessels,
@@ -49,7 +49,7 @@ public:
     std::array<int, 3> poolFactor() const { return pool_; }
     double buildSeconds() const { return seconds_; }
 
-private:
+  private:
     GridGeometry grid_;
     std::array<int, 3> pool_{1, 1, 1};
     std::array<std::vector<float>, kRiskClasses> distance_;

@@ -30,7 +30,8 @@ TargetLesion buildTarget(const LabelImage* labels, int labelValue, int lesionId,
                 ++count;
                 // The voxel's corners bound the lesion in LPS.
                 for (int c = 0; c < 8; ++c) {
-                    const Vec3 p = lg.point(i + ((c & 1) ? 0.5 : -0.5), j + ((c & 2) ? 0.5 : -0.5), k + ((c & 4) ? 0.5 : -0.5));
+                    const Vec3 p =
+                        lg.point(i + ((c & 1) ? 0.5 : -0.5), j + ((c & 2) ? 0.5 : -0.5), k + ((c & 4) ? 0.5 : -0.5));
                     for (int a = 0; a < 3; ++a) {
                         lo[a] = std::min(lo[a], p[a]);
                         hi[a] = std::max(hi[a], p[a]);
@@ -38,8 +39,8 @@ TargetLesion buildTarget(const LabelImage* labels, int labelValue, int lesionId,
                 }
             }
     if (count == 0)
-        throw Error("lesion " + std::to_string(lesionId) + " (label " + std::to_string(labelValue) + ") is not in the " +
-                    source + " map");
+        throw Error("lesion " + std::to_string(lesionId) + " (label " + std::to_string(labelValue) +
+                    ") is not in the " + source + " map");
     TargetLesion t;
     t.lesionId = lesionId;
     t.labelValue = labelValue;
@@ -97,7 +98,8 @@ TargetLesion buildTarget(const LabelImage* labels, int labelValue, int lesionId,
     double best = -1;
     for (const auto& p : t.surfacePoints)
         if (distance(p, t.centroid_mm) > best) best = distance(p, t.centroid_mm), far = p;
-    for (const auto& p : t.surfacePoints) t.diameter_mm = std::max(t.diameter_mm, distance(p, far));
+    for (const auto& p : t.surfacePoints)
+        t.diameter_mm = std::max(t.diameter_mm, distance(p, far));
     return t;
 }
 
@@ -118,7 +120,8 @@ MarginRegion buildMarginRegion(const TargetLesion& t, double margin_mm) {
                 if (t.surface.nearest(g.point(i, j, k)) <= margin_mm) perSlice[s].push_back(o);
             }
     });
-    for (auto& s : perSlice) r.shellVoxels.insert(r.shellVoxels.end(), s.begin(), s.end());
+    for (auto& s : perSlice)
+        r.shellVoxels.insert(r.shellVoxels.end(), s.begin(), s.end());
     return r;
 }
 

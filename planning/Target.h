@@ -13,18 +13,18 @@ namespace irplan::planning {
 
 struct TargetLesion {
     int lesionId = 0;
-    int labelValue = 0;        // the value in the map it came from
-    std::string source;        // "labels" or "lesions"
-    GridGeometry grid;         // the planning grid
-    std::vector<std::uint8_t> mask;      // 1 = lesion, on grid
-    std::vector<size_t> voxels;          // offsets of lesion voxels
-    std::vector<Vec3> surfacePoints;     // centres of lesion voxel faces that border non-lesion voxels
-    std::vector<size_t> surfaceOwner;    // index into `voxels` of the lesion voxel of each face
-    BoundaryIndex surface;               // nearest-point search on surfacePoints
+    int labelValue = 0;               // the value in the map it came from
+    std::string source;               // "labels" or "lesions"
+    GridGeometry grid;                // the planning grid
+    std::vector<std::uint8_t> mask;   // 1 = lesion, on grid
+    std::vector<size_t> voxels;       // offsets of lesion voxels
+    std::vector<Vec3> surfacePoints;  // centres of lesion voxel faces that border non-lesion voxels
+    std::vector<size_t> surfaceOwner; // index into `voxels` of the lesion voxel of each face
+    BoundaryIndex surface;            // nearest-point search on surfacePoints
     double volume_ml = 0;
     Vec3 centroid_mm;
-    double diameter_mm = 0;              // longest extent across the surface
-    Vec3 lo_mm, hi_mm;                   // LPS bounding box of the lesion
+    double diameter_mm = 0; // longest extent across the surface
+    Vec3 lo_mm, hi_mm;      // LPS bounding box of the lesion
 
     // Signed distance (mm) from p to the lesion surface: negative inside.
     double signedDistance(const Vec3& p) const;

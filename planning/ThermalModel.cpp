@@ -14,15 +14,20 @@ namespace irplan::planning {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double secondsSince(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 constexpr float kNoDose = -60.0f; // log2 of a negligible dose fraction
 
 double maxTemperature(Modality m, const TissueModel& t) {
     switch (m) {
-    case Modality::RFA: return t.rfaMaxTemp_C;
-    case Modality::MWA: return t.mwaMaxTemp_C;
-    default: break;
+    case Modality::RFA:
+        return t.rfaMaxTemp_C;
+    case Modality::MWA:
+        return t.mwaMaxTemp_C;
+    default:
+        break;
     }
     throw Error(std::string("the thermal model covers RFA and MWA; use the chart model for ") + modalityName(m));
 }
@@ -71,18 +76,21 @@ ThermalProblem buildProblem(const PlacedApplicator& a, const SourceParameters& s
             for (int i = 0; i < g.size[0]; ++i) {
                 const Vec3 x = g.point(i, j, k);
                 double v = 0;
-                for (const auto& sg : segs) v += profile(m, distanceToSegment(x, sg.a, sg.b), tissue);
+                for (const auto& sg : segs)
+                    v += profile(m, distanceToSegment(x, sg.a, sg.b), tissue);
                 g3[g.offset(i, j, k)] = v;
                 s += v;
             }
         sliceSum[kk] = s;
     });
     double total = 0;
-    for (double s : sliceSum) total += s;
+    for (double s : sliceSum)
+        total += s;
     const double dV_m3 = g.spacing.x * g.spacing.y * g.spacing.z * 1e-9;
     // q = P g / (rho c), with g normalised to integrate to 1 over the domain.
     const double scale = src.power_W / (total * dV_m3) / tissue.heatCapacity_J_m3K();
-    for (size_t i = 0; i < n; ++i) p.heating_K_s[i] = static_cast<float>(g3[i] * scale);
+    for (size_t i = 0; i < n; ++i)
+        p.heating_K_s[i] = static_cast<float>(g3[i] * scale);
 
     if (vessels) {
         std::vector<float> diameter;
@@ -93,8 +101,10 @@ ThermalProblem buildProblem(const PlacedApplicator& a, const SourceParameters& s
             const double d = std::round(diameter[i] * 10.0) / 10.0;
             if (d <= 0) continue;
             const float rate = static_cast<float>(tissue.sinkRate_s(d));
-            if (d >= tissue.largeVessel_mm) p.sinkRate_s[i] = rate;
-            else p.perfusionRate_s[i] += rate;
+            if (d >= tissue.largeVessel_mm)
+                p.sinkRate_s[i] = rate;
+            else
+                p.perfusionRate_s[i] += rate;
         }
     }
     return p;
@@ -142,15 +152,18 @@ ZoneField toLattice(const ZoneField& sim, const GridGeometry& lattice) {
     const GridGeometry sg = sim.lattice.sub(sim.box);
     if (sg.sameLattice(lattice)) {
         const Vec3 o = lattice.index(sg.origin);
-        out.box.lo = {static_cast<int>(std::lround(o.x)), static_cast<int>(std::lround(o.y)), static_cast<int>(std::lround(o.z))};
-        for (size_t a = 0; a < 3; ++a) out.box.hi[a] = out.box.lo[a] + sg.size[a];
+        out.box.lo = {static_cast<int>(std::lround(o.x)), static_cast<int>(std::lround(o.y)),
+                      static_cast<int>(std::lround(o.z))};
+        for (size_t a = 0; a < 3; ++a)
+            out.box.hi[a] = out.box.lo[a] + sg.size[a];
         out.value = sim.value;
         return out;
     }
     // Different voxel size (preview): trilinear resampling onto the planning lattice.
     const Vec3 lo = sg.point(0, 0, 0), hi = sg.point(sg.size[0] - 1, sg.size[1] - 1, sg.size[2] - 1);
     Vec3 mn, mx;
-    for (int a = 0; a < 3; ++a) mn[a] = std::min(lo[a], hi[a]), mx[a] = std::max(lo[a], hi[a]);
+    for (int a = 0; a < 3; ++a)
+        mn[a] = std::min(lo[a], hi[a]), mx[a] = std::max(lo[a], hi[a]);
     out.box = lattice.boxAround(mn, mx);
     out.value.assign(out.box.voxels(), kNoDose);
     parallelFor(0, static_cast<size_t>(out.box.size(2)), [&](size_t kk) {
@@ -185,7 +198,8 @@ GridGeometry thermalDomain(const PlacedApplicator& a, const GridGeometry& frame,
     e.semiWidth_mm *= 1.3;
     // Clusters and IRE-like arrays: the needles widen the heated region.
     double spread = 0;
-    for (const auto& n : a.needles) spread = std::max(spread, distance(n.tip_mm, a.probe.tip_mm));
+    for (const auto& n : a.needles)
+        spread = std::max(spread, distance(n.tip_mm, a.probe.tip_mm));
     e.semiWidth_mm += spread;
     Vec3 lo, hi;
     e.bounds(lo, hi);
@@ -225,7 +239,8 @@ ZoneField simulateApplicator(const PlacedApplicator& a, const SourceParameters& 
     for (int k = 0; k < g.size[2]; ++k)
         for (int j = 0; j < g.size[1]; ++j)
             for (int i = 0; i < g.size[0]; ++i) {
-                const bool border = i == 0 || j == 0 || k == 0 || i == g.size[0] - 1 || j == g.size[1] - 1 || k == g.size[2] - 1;
+                const bool border =
+                    i == 0 || j == 0 || k == 0 || i == g.size[0] - 1 || j == g.size[1] - 1 || k == g.size[2] - 1;
                 if (border && f.value[g.offset(i, j, k)] >= 0) f.touchesBoxBorder = true;
             }
     if (stats) {
@@ -272,8 +287,9 @@ ThermalCalibration ThermalCalibrationCache::get(const Device& device, const Devi
     auto stepper = makeStepper();
 
     SourceParameters src;
-    src.activeLength_mm = setting.activeTip_mm > 0 ? setting.activeTip_mm
-                                                   : std::max(4.0, setting.zone.length_mm - 0.6 * setting.zone.width_mm);
+    src.activeLength_mm = setting.activeTip_mm > 0
+                              ? setting.activeTip_mm
+                              : std::max(4.0, setting.zone.length_mm - 0.6 * setting.zone.width_mm);
     src.centreFromTip_mm = setting.zone.centreFromTip_mm;
     src.power_W = device.modality == Modality::RFA ? 40.0 : 30.0;
     // RF electrodes have a known active tip; antennas' heated length is fitted.
@@ -296,14 +312,16 @@ ThermalCalibration ThermalCalibrationCache::get(const Device& device, const Devi
         auto run = [&](const SourceParameters& s) {
             progress.checkCancel();
             char what[160];
-            std::snprintf(what, sizeof what, "calibrating %s %s (%.1f mm grid)", device.id.c_str(), setting.name.c_str(), h);
+            std::snprintf(what, sizeof what, "calibrating %s %s (%.1f mm grid)", device.id.c_str(),
+                          setting.name.c_str(), h);
             progress.update(std::min(0.95, 0.05 + 0.9 * total / 16.0), what);
             ++total;
             const ZoneField f = simulateApplicator(a, s, g, nullptr, time_s, tissue_, *stepper, Progress());
             const Measured m = measure(f, a);
             char line[240];
             std::snprintf(line, sizeof line,
-                          "calibration %s %s h=%.1f #%d: P=%.2f W active=%.1f mm centre=%.1f mm -> length %.2f width %.2f centre %.2f",
+                          "calibration %s %s h=%.1f #%d: P=%.2f W active=%.1f mm centre=%.1f mm -> length %.2f width "
+                          "%.2f centre %.2f",
                           device.id.c_str(), setting.name.c_str(), h, total, s.power_W, s.activeLength_mm,
                           s.centreFromTip_mm, m.length, m.width, m.centreFromTip);
             log::debug(line);
@@ -388,7 +406,8 @@ ThermalCalibration ThermalCalibrationCache::get(const Device& device, const Devi
     c.seconds = secondsSince(t0);
     if (!c.converged)
         log::warn("thermal calibration of " + device.id + " " + setting.name + " stopped at length " +
-                  std::to_string(c.lengthError_pct) + "% / width " + std::to_string(c.widthError_pct) + "% from the chart");
+                  std::to_string(c.lengthError_pct) + "% / width " + std::to_string(c.widthError_pct) +
+                  "% from the chart");
     progress.update(1.0, "calibrated " + device.id + " " + setting.name);
     std::lock_guard<std::mutex> lock(m_);
     done_[key] = c;
@@ -407,7 +426,8 @@ ThermalResult simulateThermal(const ThermalRequest& req, ThermalCalibrationCache
     for (size_t i = 0; i < n; ++i) {
         const PlacedApplicator& a = req.applicators[i];
         const double from = static_cast<double>(i) / n, to = static_cast<double>(i + 1) / n;
-        const ThermalCalibration cal = cache.get(*a.device, *a.setting, h, progress.sub(from, from + 0.3 * (to - from)));
+        const ThermalCalibration cal =
+            cache.get(*a.device, *a.setting, h, progress.sub(from, from + 0.3 * (to - from)));
         r.calibrations.push_back(cal);
         const GridGeometry g = thermalDomain(a, req.lattice, h);
         r.domains.push_back(g);
@@ -426,7 +446,8 @@ ThermalResult simulateThermal(const ThermalRequest& req, ThermalCalibrationCache
     ZoneField& u = r.field;
     u.lattice = req.lattice;
     u.quantity = fields.front().quantity;
-    for (const auto& f : fields) u.box = u.box.united(f.box), u.touchesBoxBorder = u.touchesBoxBorder || f.touchesBoxBorder;
+    for (const auto& f : fields)
+        u.box = u.box.united(f.box), u.touchesBoxBorder = u.touchesBoxBorder || f.touchesBoxBorder;
     u.value.assign(u.box.voxels(), kNoDose);
     for (const auto& f : fields)
         for (int k = f.box.lo[2]; k < f.box.hi[2]; ++k)

@@ -82,7 +82,7 @@ using StepperFactory = std::function<std::unique_ptr<ThermalStepper>()>;
 
 // Thread-safe store of calibrations (the GUI keeps one for the session).
 class ThermalCalibrationCache {
-public:
+  public:
     explicit ThermalCalibrationCache(TissueModel tissue = {}, StepperFactory stepper = {});
     // Calibrates on first use (seconds); later calls return the stored result.
     ThermalCalibration get(const Device& device, const DeviceSetting& setting, double spacing_mm,
@@ -90,7 +90,7 @@ public:
     const TissueModel& tissue() const { return tissue_; }
     std::unique_ptr<ThermalStepper> makeStepper() const;
 
-private:
+  private:
     TissueModel tissue_;
     StepperFactory stepper_;
     std::mutex m_;
@@ -106,11 +106,11 @@ struct ThermalRequest {
 };
 
 struct ThermalResult {
-    ZoneField field;            // log2(CEM43 / lethal dose) on the planning lattice
+    ZoneField field; // log2(CEM43 / lethal dose) on the planning lattice
     std::vector<ThermalCalibration> calibrations;
-    double simulation_s = 0;    // stepping only
-    double total_s = 0;         // including calibration and set-up
-    long long voxelSteps = 0;   // voxels x steps, summed over applicators
+    double simulation_s = 0;  // stepping only
+    double total_s = 0;       // including calibration and set-up
+    long long voxelSteps = 0; // voxels x steps, summed over applicators
     double dt_s = 0;
     double peakTemp_C = 0;
     std::string stepper;

@@ -12,7 +12,8 @@ namespace irplan::planning {
 
 double ThermalProblem::stableStep_s() const {
     double s = 0;
-    for (double h : spacing_mm) s += 1.0 / (h * h);
+    for (double h : spacing_mm)
+        s += 1.0 / (h * h);
     return 1.0 / (2.0 * diffusivity_mm2_s * s);
 }
 
@@ -24,7 +25,8 @@ namespace {
 inline float fastExp2(float x) {
     x = std::min(100.0f, std::max(-100.0f, x));
     const float fi = std::floor(x), f = x - fi;
-    const float p = 1.0f + f * (0.69314718f + f * (0.24022651f + f * (0.05550411f + f * (0.00961813f + f * 0.00133336f))));
+    const float p =
+        1.0f + f * (0.69314718f + f * (0.24022651f + f * (0.05550411f + f * (0.00961813f + f * 0.00133336f))));
     const std::uint32_t bits = static_cast<std::uint32_t>(static_cast<std::int32_t>(fi) + 127) << 23;
     float scale;
     std::memcpy(&scale, &bits, sizeof scale);
@@ -32,9 +34,11 @@ inline float fastExp2(float x) {
 }
 
 class CpuThermalStepper final : public ThermalStepper {
-public:
+  public:
     explicit CpuThermalStepper(unsigned threads) : threads_(threads) {}
-    std::string name() const override { return "cpu (" + std::to_string(threads_ ? threads_ : workerCount()) + " threads)"; }
+    std::string name() const override {
+        return "cpu (" + std::to_string(threads_ ? threads_ : workerCount()) + " threads)";
+    }
 
     void load(const ThermalProblem& p) override {
         if (p.heating_K_s.size() != p.voxels() || p.sinkRate_s.size() != p.voxels() ||
@@ -71,40 +75,44 @@ public:
             float* tNext = next_.data();
             float* doseAll = dose_.data();
             float* peakAll = peak_.data();
-            parallelFor(1, static_cast<size_t>(nz - 1), [=](size_t k) {
-                // Local restrict pointers: the compiler must know the output
-                // row does not alias the inputs to vectorise it.
-                const float* __restrict t = tNow;
-                float* __restrict o = tNext;
-                float* __restrict dose = doseAll;
-                float* __restrict peak = peakAll;
-                const float* __restrict qv = q;
-                const float* __restrict av = alive;
-                const float* __restrict dv = dead;
-                for (int j = 1; j < ny - 1; ++j) {
-                    const size_t row = k * sz + static_cast<size_t>(j) * sy;
-                    // Conduction, heating and relaxation, branch-free so the row
-                    // vectorises. Dead tissue has no perfusion left: only large
-                    // vessels cool it.
-                    for (size_t c = row + 1; c < row + static_cast<size_t>(nx - 1); ++c) {
-                        const float tc = t[c];
-                        const float lap = cx * (t[c - sx] + t[c + sx] - 2 * tc) + cy * (t[c - sy] + t[c + sy] - 2 * tc) +
-                                          cz * (t[c - sz] + t[c + sz] - 2 * tc);
-                        const float ea = av[c], ed = dv[c], dd = dose[c];
-                        const float e = dd >= lethal ? ed : ea;
-                        const float v = tb + (tc + lap + qs * qv[c] - tb) * e;
-                        o[c] = std::min(v, tmax);
+            parallelFor(
+                1, static_cast<size_t>(nz - 1),
+                [=](size_t k) {
+                    // Local restrict pointers: the compiler must know the output
+                    // row does not alias the inputs to vectorise it.
+                    const float* __restrict t = tNow;
+                    float* __restrict o = tNext;
+                    float* __restrict dose = doseAll;
+                    float* __restrict peak = peakAll;
+                    const float* __restrict qv = q;
+                    const float* __restrict av = alive;
+                    const float* __restrict dv = dead;
+                    for (int j = 1; j < ny - 1; ++j) {
+                        const size_t row = k * sz + static_cast<size_t>(j) * sy;
+                        // Conduction, heating and relaxation, branch-free so the row
+                        // vectorises. Dead tissue has no perfusion left: only large
+                        // vessels cool it.
+                        for (size_t c = row + 1; c < row + static_cast<size_t>(nx - 1); ++c) {
+                            const float tc = t[c];
+                            const float lap = cx * (t[c - sx] + t[c + sx] - 2 * tc) +
+                                              cy * (t[c - sy] + t[c + sy] - 2 * tc) +
+                                              cz * (t[c - sz] + t[c + sz] - 2 * tc);
+                            const float ea = av[c], ed = dv[c], dd = dose[c];
+                            const float e = dd >= lethal ? ed : ea;
+                            const float v = tb + (tc + lap + qs * qv[c] - tb) * e;
+                            o[c] = std::min(v, tmax);
+                        }
+                        // Thermal dose where it accrues (CEM43: R^(43 - T) minutes per minute).
+                        for (size_t c = row + 1; c < row + static_cast<size_t>(nx - 1); ++c) {
+                            const float v = o[c];
+                            if (v <= 39.0f) continue;
+                            const float x = v >= 43.0f ? (v - 43.0f) : 2.0f * (v - 43.0f);
+                            dose[c] += doseDt * fastExp2(x);
+                            if (v > peak[c]) peak[c] = v;
+                        }
                     }
-                    // Thermal dose where it accrues (CEM43: R^(43 - T) minutes per minute).
-                    for (size_t c = row + 1; c < row + static_cast<size_t>(nx - 1); ++c) {
-                        const float v = o[c];
-                        if (v <= 39.0f) continue;
-                        const float x = v >= 43.0f ? (v - 43.0f) : 2.0f * (v - 43.0f);
-                        dose[c] += doseDt * fastExp2(x);
-                        if (v > peak[c]) peak[c] = v;
-                    }
-                }
-            }, threads_, 4);
+                },
+                threads_, 4);
             std::swap(t_, next_);
         }
         time_ += steps * dt;
@@ -117,7 +125,7 @@ public:
         s.time_s = time_;
     }
 
-private:
+  private:
     void prepareRelaxation(double dt) {
         relaxAlive_.resize(p_.voxels());
         relaxDead_.resize(p_.voxels());

@@ -24,16 +24,18 @@
 namespace irplan::planning {
 
 struct ThermalProblem {
-    std::array<int, 3> size{0, 0, 0};  // x fastest
+    std::array<int, 3> size{0, 0, 0}; // x fastest
     std::array<double, 3> spacing_mm{1, 1, 1};
-    double diffusivity_mm2_s = 0.136;  // liver k / (rho c), see ThermalModel
-    std::vector<float> heating_K_s;    // q per voxel at power scale 1
-    std::vector<float> sinkRate_s;     // large-vessel convection: keeps flowing when the tissue around dies
+    double diffusivity_mm2_s = 0.136;   // liver k / (rho c), see ThermalModel
+    std::vector<float> heating_K_s;     // q per voxel at power scale 1
+    std::vector<float> sinkRate_s;      // large-vessel convection: keeps flowing when the tissue around dies
     std::vector<float> perfusionRate_s; // perfusion and small vessels: stop once the voxel is dead (coagulated)
     double bloodTemp_C = 37.0;
     double maxTemp_C = 100.0;
-    double lethalDose_min = 60.0;      // CEM43 minutes marking cell death
-    size_t voxels() const { return static_cast<size_t>(size[0]) * static_cast<size_t>(size[1]) * static_cast<size_t>(size[2]); }
+    double lethalDose_min = 60.0; // CEM43 minutes marking cell death
+    size_t voxels() const {
+        return static_cast<size_t>(size[0]) * static_cast<size_t>(size[1]) * static_cast<size_t>(size[2]);
+    }
     // Largest stable explicit step for the diffusion term (s).
     double stableStep_s() const;
 };
@@ -46,7 +48,7 @@ struct ThermalState {
 };
 
 class ThermalStepper {
-public:
+  public:
     virtual ~ThermalStepper() = default;
     virtual std::string name() const = 0;
     // Copies the coefficients and resets the state to blood temperature.

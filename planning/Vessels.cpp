@@ -4,12 +4,11 @@
 #include "core/Error.h"
 #include "core/Files.h"
 
-#include <itkSignedMaurerDistanceMapImageFilter.h>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <deque>
+#include <itkSignedMaurerDistanceMapImageFilter.h>
 #include <map>
 
 namespace irplan::planning {
@@ -28,7 +27,8 @@ Vec3 point(const Json& v, const std::string& where) {
     if (!v.is_array() || v.size() != 3 || !v[0].is_number() || !v[1].is_number() || !v[2].is_number())
         throw Error(where + ": points must be [x, y, z] in mm");
     Vec3 p{v[0].get<double>(), v[1].get<double>(), v[2].get<double>()};
-    if (!std::isfinite(p.x) || !std::isfinite(p.y) || !std::isfinite(p.z)) throw Error(where + ": a point is not finite");
+    if (!std::isfinite(p.x) || !std::isfinite(p.y) || !std::isfinite(p.z))
+        throw Error(where + ": a point is not finite");
     return p;
 }
 
@@ -54,8 +54,10 @@ VesselTree loadVessels(const fs::path& dirOrFile) {
         throw Error(file.string() + " is not valid JSON: " + e.what());
     }
     const Json* list = nullptr;
-    if (j.is_object() && j.contains("branches")) list = &j["branches"];
-    else if (j.is_object() && j.contains("vessels")) list = &j["vessels"];
+    if (j.is_object() && j.contains("branches"))
+        list = &j["branches"];
+    else if (j.is_object() && j.contains("vessels"))
+        list = &j["vessels"];
     if (!list || !list->is_array())
         throw Error(file.string() + " has neither a \"branches\" nor a \"vessels\" list of vessel branches");
     VesselTree tree;
@@ -72,22 +74,28 @@ VesselTree loadVessels(const fs::path& dirOrFile) {
             throw Error(where + ": id/parent " + e.what());
         }
         if (br.parent == "-1") br.parent.clear();
-        if (b.contains("tree") && b["tree"].is_string()) br.kind = b["tree"].get<std::string>();
-        else if (b.contains("kind") && b["kind"].is_string()) br.kind = b["kind"].get<std::string>();
+        if (b.contains("tree") && b["tree"].is_string())
+            br.kind = b["tree"].get<std::string>();
+        else if (b.contains("kind") && b["kind"].is_string())
+            br.kind = b["kind"].get<std::string>();
         if (!b.contains("points_mm") || !b["points_mm"].is_array() || b["points_mm"].empty())
             throw Error(where + " lacks \"points_mm\"");
-        for (const auto& p : b["points_mm"]) br.points.push_back(point(p, where));
+        for (const auto& p : b["points_mm"])
+            br.points.push_back(point(p, where));
         auto perPoint = [&](const char* key, double factor) {
             const Json& a = b[key];
             if (!a.is_array() || a.size() != br.points.size())
                 throw Error(where + ": \"" + key + "\" must hold one number per point");
             for (const auto& v : a) {
-                if (!v.is_number() || !(v.get<double>() >= 0)) throw Error(where + ": \"" + key + "\" holds a bad value");
+                if (!v.is_number() || !(v.get<double>() >= 0))
+                    throw Error(where + ": \"" + key + "\" holds a bad value");
                 br.diameters_mm.push_back(v.get<double>() * factor);
             }
         };
-        if (b.contains("diameters_mm")) perPoint("diameters_mm", 1.0);
-        else if (b.contains("radii_mm")) perPoint("radii_mm", 2.0);
+        if (b.contains("diameters_mm"))
+            perPoint("diameters_mm", 1.0);
+        else if (b.contains("radii_mm"))
+            perPoint("radii_mm", 2.0);
         if (b.contains("diameter_mm") && b["diameter_mm"].is_number()) br.diameter_mm = b["diameter_mm"].get<double>();
         if (br.diameters_mm.empty()) {
             if (!(br.diameter_mm > 0))
@@ -96,7 +104,8 @@ VesselTree loadVessels(const fs::path& dirOrFile) {
         }
         if (!(br.diameter_mm > 0)) {
             double s = 0;
-            for (double d : br.diameters_mm) s += d;
+            for (double d : br.diameters_mm)
+                s += d;
             br.diameter_mm = s / static_cast<double>(br.diameters_mm.size());
         }
         tree.branches.push_back(std::move(br));
@@ -140,12 +149,18 @@ const std::vector<int>& vesselLabels() {
 
 std::string vesselLabelName(int label) {
     switch (label) {
-    case 2: return "portal vein";
-    case 3: return "hepatic vein";
-    case 4: return "artery";
-    case 5: return "aorta";
-    case 6: return "inferior vena cava";
-    default: return "label " + std::to_string(label);
+    case 2:
+        return "portal vein";
+    case 3:
+        return "hepatic vein";
+    case 4:
+        return "artery";
+    case 5:
+        return "aorta";
+    case 6:
+        return "inferior vena cava";
+    default:
+        return "label " + std::to_string(label);
     }
 }
 
@@ -158,7 +173,8 @@ std::vector<float> localDiameter(const std::vector<std::uint8_t>& mask, const Gr
     // non-vessel voxels touching the vessel).
     auto image = g.allocate<MaskImage>(0);
     auto* buf = image->GetBufferPointer();
-    for (size_t i = 0; i < mask.size(); ++i) buf[i] = mask[i] ? 0 : 1;
+    for (size_t i = 0; i < mask.size(); ++i)
+        buf[i] = mask[i] ? 0 : 1;
     using Filter = itk::SignedMaurerDistanceMapImageFilter<MaskImage, FloatImage>;
     auto filter = Filter::New();
     filter->SetInput(image);
@@ -217,11 +233,13 @@ std::vector<float> localDiameter(const std::vector<std::uint8_t>& mask, const Gr
                                 const double x = a * g.spacing.x, y = b * g.spacing.y, z = c * g.spacing.z;
                                 if (x * x + y * y + z * z > R * R || !g.inside(i + a, j + b, k + c)) continue;
                                 ++inBall;
-                                ballState[(static_cast<size_t>(c + pk) * by + static_cast<size_t>(b + pj)) * bx + static_cast<size_t>(a + pi)] = 1;
+                                ballState[(static_cast<size_t>(c + pk) * by + static_cast<size_t>(b + pj)) * bx +
+                                          static_cast<size_t>(a + pi)] = 1;
                             }
                     stack.clear();
                     stack.push_back({0, 0, 0});
-                    ballState[(static_cast<size_t>(pk) * by + static_cast<size_t>(pj)) * bx + static_cast<size_t>(pi)] = 2;
+                    ballState[(static_cast<size_t>(pk) * by + static_cast<size_t>(pj)) * bx + static_cast<size_t>(pi)] =
+                        2;
                     while (!stack.empty()) {
                         const auto q = stack.back();
                         stack.pop_back();
@@ -231,7 +249,10 @@ std::vector<float> localDiameter(const std::vector<std::uint8_t>& mask, const Gr
                                 for (int a = -1; a <= 1; ++a) {
                                     const int x = q[0] + a, y = q[1] + b, z = q[2] + c;
                                     if (std::abs(x) > pi || std::abs(y) > pj || std::abs(z) > pk) continue;
-                                    auto& st = ballState[(static_cast<size_t>(z + pk) * by + static_cast<size_t>(y + pj)) * bx + static_cast<size_t>(x + pi)];
+                                    auto& st =
+                                        ballState[(static_cast<size_t>(z + pk) * by + static_cast<size_t>(y + pj)) *
+                                                      bx +
+                                                  static_cast<size_t>(x + pi)];
                                     if (st != 1 || !mask[g.offset(i + x, j + y, k + z)]) continue;
                                     st = 2;
                                     stack.push_back({x, y, z});
@@ -306,7 +327,8 @@ VesselModel vesselModelFromLabels(const LabelImage* labels, const Vec3& lo, cons
         while (!queue.empty()) {
             const size_t o = queue.front();
             queue.pop_front();
-            const int i = static_cast<int>(o % nx), j = static_cast<int>((o / nx) % ny), k = static_cast<int>(o / (nx * ny));
+            const int i = static_cast<int>(o % nx), j = static_cast<int>((o / nx) % ny),
+                      k = static_cast<int>(o / (nx * ny));
             m.samples.push_back({id, g.point(i, j, k), half, diameter[o]});
             info.maxDiameter_mm = std::max(info.maxDiameter_mm, static_cast<double>(diameter[o]));
             for (int dz = -1; dz <= 1; ++dz)
@@ -325,20 +347,26 @@ VesselModel vesselModelFromLabels(const LabelImage* labels, const Vec3& lo, cons
     return m;
 }
 
-void paintVessels(const VesselModel& model, const GridGeometry& g, std::vector<float>& diameter, double minDiameter_mm) {
+void paintVessels(const VesselModel& model, const GridGeometry& g, std::vector<float>& diameter,
+                  double minDiameter_mm) {
     diameter.assign(g.voxels(), 0.0f);
     for (const auto& s : model.samples) {
         if (s.diameter_mm < minDiameter_mm) continue;
         // Paint the lumen: a ball of the wall offset, at least the voxel itself.
-        const double r = std::max(static_cast<double>(s.wallOffset_mm), 0.5 * std::min({g.spacing.x, g.spacing.y, g.spacing.z}));
+        const double r =
+            std::max(static_cast<double>(s.wallOffset_mm), 0.5 * std::min({g.spacing.x, g.spacing.y, g.spacing.z}));
         const Vec3 c = g.index(s.point_mm);
-        const int i0 = static_cast<int>(std::floor(c.x - r / g.spacing.x)), i1 = static_cast<int>(std::ceil(c.x + r / g.spacing.x));
-        const int j0 = static_cast<int>(std::floor(c.y - r / g.spacing.y)), j1 = static_cast<int>(std::ceil(c.y + r / g.spacing.y));
-        const int k0 = static_cast<int>(std::floor(c.z - r / g.spacing.z)), k1 = static_cast<int>(std::ceil(c.z + r / g.spacing.z));
+        const int i0 = static_cast<int>(std::floor(c.x - r / g.spacing.x)),
+                  i1 = static_cast<int>(std::ceil(c.x + r / g.spacing.x));
+        const int j0 = static_cast<int>(std::floor(c.y - r / g.spacing.y)),
+                  j1 = static_cast<int>(std::ceil(c.y + r / g.spacing.y));
+        const int k0 = static_cast<int>(std::floor(c.z - r / g.spacing.z)),
+                  k1 = static_cast<int>(std::ceil(c.z + r / g.spacing.z));
         for (int k = std::max(0, k0); k <= std::min(g.size[2] - 1, k1); ++k)
             for (int j = std::max(0, j0); j <= std::min(g.size[1] - 1, j1); ++j)
                 for (int i = std::max(0, i0); i <= std::min(g.size[0] - 1, i1); ++i) {
-                    const double dx = (i - c.x) * g.spacing.x, dy = (j - c.y) * g.spacing.y, dz = (k - c.z) * g.spacing.z;
+                    const double dx = (i - c.x) * g.spacing.x, dy = (j - c.y) * g.spacing.y,
+                                 dz = (k - c.z) * g.spacing.z;
                     if (dx * dx + dy * dy + dz * dz > r * r) continue;
                     float& v = diameter[g.offset(i, j, k)];
                     v = std::max(v, s.diameter_mm);

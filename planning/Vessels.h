@@ -15,11 +15,11 @@ namespace irplan::planning {
 
 struct VesselBranch {
     std::string id;
-    std::string parent;       // "" for a root
-    std::string kind;         // "portal vein", "hepatic vein", ... when known
-    std::vector<Vec3> points; // centreline, LPS mm
+    std::string parent;               // "" for a root
+    std::string kind;                 // "portal vein", "hepatic vein", ... when known
+    std::vector<Vec3> points;         // centreline, LPS mm
     std::vector<double> diameters_mm; // one per point
-    double diameter_mm = 0;   // the branch's summary diameter
+    double diameter_mm = 0;           // the branch's summary diameter
 };
 
 struct VesselTree {
@@ -53,7 +53,7 @@ struct VesselSample {
 struct VesselModel {
     std::vector<VesselInfo> vessels;
     std::vector<VesselSample> samples;
-    std::string source; // "vessels.json: PATH", "labels (distance map)"
+    std::string source;       // "vessels.json: PATH", "labels (distance map)"
     double resolution_mm = 0; // label-derived: the voxel size the diameters were measured at
 };
 

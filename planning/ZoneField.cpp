@@ -52,16 +52,19 @@ std::vector<Vec3> ZoneField::boundaryPoints() const {
                     if (idx[a] + 1 < n[a]) {
                         const float w = value[o + strides[a]];
                         if ((w >= 0.0f) == in) continue;
-                        if (!havePoint) p = lattice.point(box.lo[0] + i, box.lo[1] + j, box.lo[2] + k), havePoint = true;
+                        if (!havePoint)
+                            p = lattice.point(box.lo[0] + i, box.lo[1] + j, box.lo[2] + k), havePoint = true;
                         const double t = static_cast<double>(v) / (static_cast<double>(v) - static_cast<double>(w));
                         pts.push_back(p + steps[a] * std::clamp(t, 0.0, 1.0));
                     } else if (in) {
-                        if (!havePoint) p = lattice.point(box.lo[0] + i, box.lo[1] + j, box.lo[2] + k), havePoint = true;
+                        if (!havePoint)
+                            p = lattice.point(box.lo[0] + i, box.lo[1] + j, box.lo[2] + k), havePoint = true;
                         pts.push_back(p + steps[a] * 0.5);
                     }
                     // The face towards -a at the low border.
                     if (idx[a] == 0 && in) {
-                        if (!havePoint) p = lattice.point(box.lo[0] + i, box.lo[1] + j, box.lo[2] + k), havePoint = true;
+                        if (!havePoint)
+                            p = lattice.point(box.lo[0] + i, box.lo[1] + j, box.lo[2] + k), havePoint = true;
                         pts.push_back(p - steps[a] * 0.5);
                     }
                 }
@@ -80,14 +83,17 @@ BoundaryIndex::BoundaryIndex(std::vector<Vec3> points, double cell_mm) : cell_(c
         }
     origin_ = lo;
     for (size_t a = 0; a < 3; ++a)
-        cells_[a] = std::max(1, static_cast<int>(std::floor((hi[static_cast<int>(a)] - lo[static_cast<int>(a)]) / cell_)) + 1);
-    const size_t nCells = static_cast<size_t>(cells_[0]) * static_cast<size_t>(cells_[1]) * static_cast<size_t>(cells_[2]);
+        cells_[a] =
+            std::max(1, static_cast<int>(std::floor((hi[static_cast<int>(a)] - lo[static_cast<int>(a)]) / cell_)) + 1);
+    const size_t nCells =
+        static_cast<size_t>(cells_[0]) * static_cast<size_t>(cells_[1]) * static_cast<size_t>(cells_[2]);
     std::vector<unsigned> cellOf(points.size());
     std::vector<unsigned> count(nCells + 1, 0);
     for (size_t n = 0; n < points.size(); ++n) {
         int c[3];
         for (int a = 0; a < 3; ++a)
-            c[a] = std::clamp(static_cast<int>((points[n][a] - origin_[a]) / cell_), 0, cells_[static_cast<size_t>(a)] - 1);
+            c[a] = std::clamp(static_cast<int>((points[n][a] - origin_[a]) / cell_), 0,
+                              cells_[static_cast<size_t>(a)] - 1);
         cellOf[n] = static_cast<unsigned>(cellIndex(c[0], c[1], c[2]));
         ++count[cellOf[n] + 1];
     }
@@ -95,14 +101,16 @@ BoundaryIndex::BoundaryIndex(std::vector<Vec3> points, double cell_mm) : cell_(c
     cellStart_ = count;
     points_.resize(points.size());
     std::vector<unsigned> fill(count.begin(), count.end() - 1);
-    for (size_t n = 0; n < points.size(); ++n) points_[fill[cellOf[n]]++] = points[n];
+    for (size_t n = 0; n < points.size(); ++n)
+        points_[fill[cellOf[n]]++] = points[n];
 }
 
 double BoundaryIndex::nearest(const Vec3& q, Vec3* closest) const {
     if (points_.empty()) return std::numeric_limits<double>::infinity();
     int c[3];
     for (int a = 0; a < 3; ++a)
-        c[a] = std::clamp(static_cast<int>(std::floor((q[a] - origin_[a]) / cell_)), 0, cells_[static_cast<size_t>(a)] - 1);
+        c[a] = std::clamp(static_cast<int>(std::floor((q[a] - origin_[a]) / cell_)), 0,
+                          cells_[static_cast<size_t>(a)] - 1);
     double best2 = std::numeric_limits<double>::infinity();
     const Vec3* bestP = nullptr;
     const int maxRing = std::max({cells_[0], cells_[1], cells_[2]});
@@ -124,7 +132,8 @@ double BoundaryIndex::nearest(const Vec3& q, Vec3* closest) const {
         for (int k = k0; k <= k1; ++k)
             for (int j = j0; j <= j1; ++j) {
                 if (r == 0 || std::abs(k - c[2]) == r || std::abs(j - c[1]) == r) {
-                    for (int i = i0; i <= i1; ++i) visit(i, j, k);
+                    for (int i = i0; i <= i1; ++i)
+                        visit(i, j, k);
                 } else {
                     // Inside the ring's cross-section only the cells at c0 -+ r are new.
                     if (c[0] - r >= 0) visit(c[0] - r, j, k);
@@ -241,13 +250,15 @@ ZoneShape measureZoneShape(const Zone& zone) {
                 ++n;
                 sum += p;
                 for (int a = 0; a < 3; ++a)
-                    for (int b = 0; b < 3; ++b) m[a][b] += p[a] * p[b];
+                    for (int b = 0; b < 3; ++b)
+                        m[a][b] += p[a] * p[b];
             }
     if (n == 0) return s;
     s.volume_ml = static_cast<double>(n) * f.lattice.voxelVolume_ml();
     s.centre_mm = sum / static_cast<double>(n);
     for (int a = 0; a < 3; ++a)
-        for (int b = 0; b < 3; ++b) m[a][b] = m[a][b] / static_cast<double>(n) - s.centre_mm[a] * s.centre_mm[b];
+        for (int b = 0; b < 3; ++b)
+            m[a][b] = m[a][b] / static_cast<double>(n) - s.centre_mm[a] * s.centre_mm[b];
     double values[3];
     Vec3 vectors[3];
     symmetricEigen(m, values, vectors);

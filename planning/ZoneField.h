@@ -19,10 +19,10 @@
 namespace irplan::planning {
 
 struct ZoneField {
-    GridGeometry lattice;      // the planning lattice (box indices refer to it)
-    Box box;                   // where values live; outside it nothing is ablated
-    std::vector<float> value;  // box.voxels() values, x fastest
-    std::string quantity;      // what the field is, for plan.json
+    GridGeometry lattice;          // the planning lattice (box indices refer to it)
+    Box box;                       // where values live; outside it nothing is ablated
+    std::vector<float> value;      // box.voxels() values, x fastest
+    std::string quantity;          // what the field is, for plan.json
     bool touchesBoxBorder = false; // the zone reaches the edge of its domain (clipped)
 
     bool empty() const { return value.empty(); }
@@ -42,7 +42,7 @@ struct ZoneField {
 
 // Nearest-point queries on a fixed point set (the zone boundary).
 class BoundaryIndex {
-public:
+  public:
     BoundaryIndex() = default;
     explicit BoundaryIndex(std::vector<Vec3> points, double cell_mm = 3.0);
     bool empty() const { return points_.empty(); }
@@ -51,7 +51,7 @@ public:
     // Distance to the nearest point (+inf when empty); `closest` receives it.
     double nearest(const Vec3& q, Vec3* closest = nullptr) const;
 
-private:
+  private:
     std::vector<Vec3> points_; // sorted by cell
     std::vector<unsigned> cellStart_;
     Vec3 origin_;

@@ -10,8 +10,8 @@
 #include "planning/PlanReport.h"
 
 #include <chrono>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <iostream>
 
 namespace irplan::cli {
@@ -31,7 +31,8 @@ struct PlanCliOptions {
 
 void applySafety(SafetyLimits& l, const std::string& text) {
     const size_t eq = text.find('=');
-    if (eq == std::string::npos) throw Error("--safety \"" + text + "\": expected NAME=MM (vessel, bone, air, heart, organ, liver)");
+    if (eq == std::string::npos)
+        throw Error("--safety \"" + text + "\": expected NAME=MM (vessel, bone, air, heart, organ, liver)");
     const std::string name = text.substr(0, eq);
     double v = 0;
     try {
@@ -40,13 +41,20 @@ void applySafety(SafetyLimits& l, const std::string& text) {
         throw Error("--safety \"" + text + "\": " + text.substr(eq + 1) + " is not a number of mm");
     }
     if (!(v >= 0 && v <= 100)) throw Error("--safety \"" + text + "\": the distance must be 0 to 100 mm");
-    if (name == "vessel") l.largeVessel_mm = v;
-    else if (name == "bone") l.bone_mm = v;
-    else if (name == "air") l.air_mm = v;
-    else if (name == "heart") l.heart_mm = v;
-    else if (name == "organ") l.organ_mm = v;
-    else if (name == "liver") l.minLiverBeforeTumour_mm = v;
-    else throw Error("--safety: unknown class '" + name + "' (vessel, bone, air, heart, organ, liver)");
+    if (name == "vessel")
+        l.largeVessel_mm = v;
+    else if (name == "bone")
+        l.bone_mm = v;
+    else if (name == "air")
+        l.air_mm = v;
+    else if (name == "heart")
+        l.heart_mm = v;
+    else if (name == "organ")
+        l.organ_mm = v;
+    else if (name == "liver")
+        l.minLiverBeforeTumour_mm = v;
+    else
+        throw Error("--safety: unknown class '" + name + "' (vessel, bone, air, heart, organ, liver)");
 }
 
 void run(const PlanCliOptions& o) {
@@ -59,7 +67,8 @@ void run(const PlanCliOptions& o) {
     if (!(o.angleLimit > 0 && o.angleLimit <= 90)) throw Error("--angle-limit must be 0 to 90 degrees");
     if (o.probes.empty() && !o.autoPlan) throw Error("give at least one --probe \"tip=x,y,z;entry=x,y,z\" or --auto");
 
-    const DeviceCatalogue catalogue = o.devicesDir.empty() ? DeviceCatalogue::loadDefault() : DeviceCatalogue::load(o.devicesDir);
+    const DeviceCatalogue catalogue =
+        o.devicesDir.empty() ? DeviceCatalogue::loadDefault() : DeviceCatalogue::load(o.devicesDir);
     PlanRequest req;
     req.catalogue = &catalogue;
     req.deviceId = o.device;
@@ -74,7 +83,8 @@ void run(const PlanCliOptions& o) {
     req.limits.maxAngleToAxial_deg = o.angleLimit;
     req.thermalSpacing_mm = o.preview ? 2.0 : 0.0;
     req.thermalSinkLoss = !o.noSinkLoss;
-    for (const auto& s : o.safety) applySafety(req.limits, s);
+    for (const auto& s : o.safety)
+        applySafety(req.limits, s);
     for (size_t i = 0; i < o.probes.size(); ++i) {
         Probe p = parseProbe(o.probes[i]);
         p.id = "p" + std::to_string(i + 1);
@@ -100,8 +110,10 @@ void run(const PlanCliOptions& o) {
         const GridGeometry lg = GridGeometry::of(in.labels.GetPointer()), cg = GridGeometry::of(ct.image.GetPointer());
         const Vec3 c = lg.point(0.5 * (lg.size[0] - 1), 0.5 * (lg.size[1] - 1), 0.5 * (lg.size[2] - 1));
         const Vec3 q = cg.index(c);
-        if (q.x < -0.5 || q.y < -0.5 || q.z < -0.5 || q.x > cg.size[0] - 0.5 || q.y > cg.size[1] - 0.5 || q.z > cg.size[2] - 0.5)
-            throw Error("the label map " + o.labels + " does not lie inside the CT " + o.ct + " (different patient or frame of reference?)");
+        if (q.x < -0.5 || q.y < -0.5 || q.z < -0.5 || q.x > cg.size[0] - 0.5 || q.y > cg.size[1] - 0.5 ||
+            q.z > cg.size[2] - 0.5)
+            throw Error("the label map " + o.labels + " does not lie inside the CT " + o.ct +
+                        " (different patient or frame of reference?)");
     }
     if (!o.lesions.empty()) in.lesionMap = readLabelMap(o.lesions);
     if (!o.vessels.empty()) in.vessels = loadVessels(o.vessels);
@@ -109,7 +121,8 @@ void run(const PlanCliOptions& o) {
     in.gridSpacing_mm = o.gridMm;
     const auto ctx = PlanningContext::build(in, progress.sub(0.0, 0.2));
     std::map<std::string, double> timings;
-    timings["read_inputs_and_context"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    timings["read_inputs_and_context"] =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 
     std::optional<ProposalResult> proposals;
     if (o.autoPlan) {
@@ -125,14 +138,16 @@ void run(const PlanCliOptions& o) {
             req.probes = best.probes;
             req.deviceId = best.deviceId;
             req.setting = best.setting;
-            for (auto& p : req.probes) p.deviceId.clear(), p.setting.clear();
+            for (auto& p : req.probes)
+                p.deviceId.clear(), p.setting.clear();
             if (!best.safe) log::warn("the best proposal still fails a path check: see path_checks in plan.json");
         }
     }
     ThermalCalibrationCache cache;
     const PlanEvaluation e = evaluatePlan(*ctx, req, &cache, progress.sub(0.4, 0.95));
     PlanInputsInfo info{o.ct, o.labels, o.vessels, o.lesions};
-    timings["command_total_before_outputs"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    timings["command_total_before_outputs"] =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     const PlanFiles files = writePlanOutputs(o.out, *ctx, req, e, proposals ? &*proposals : nullptr, info, timings);
     if (!o.caseFile.empty()) {
         Case c = loadCase(o.caseFile);
@@ -143,16 +158,20 @@ void run(const PlanCliOptions& o) {
     progress.update(1.0, "plan written");
     Json j = planSummary(e, req);
     j["out"] = o.out;
-    j["files"] = {{"plan", files.planJson.string()}, {"zone", files.zone.string()}, {"margin_map", files.marginMap.string()}};
+    j["files"] = {
+        {"plan", files.planJson.string()}, {"zone", files.zone.string()}, {"margin_map", files.marginMap.string()}};
     j["paths_safe"] = e.pathsSafe();
     if (proposals) j["proposals"] = proposals->proposals.size();
     for (const auto& w : e.heatSinkWarnings) {
         char line[320];
-        std::snprintf(line, sizeof line, "heat sink: %s (%s), %.1f mm diameter, %.1f mm from the lesion on its %s side (%s sensitivity)",
-                      w.kind.c_str(), w.vesselId.c_str(), w.diameter_mm, w.distanceToLesion_mm, w.side.c_str(), w.sensitivity.c_str());
+        std::snprintf(line, sizeof line,
+                      "heat sink: %s (%s), %.1f mm diameter, %.1f mm from the lesion on its %s side (%s sensitivity)",
+                      w.kind.c_str(), w.vesselId.c_str(), w.diameter_mm, w.distanceToLesion_mm, w.side.c_str(),
+                      w.sensitivity.c_str());
         log::warn(line);
     }
-    for (const auto& n : e.notes) log::warn(n);
+    for (const auto& n : e.notes)
+        log::warn(n);
     for (const auto& p : e.paths)
         for (const auto& c : p.checks)
             if (!c.pass) log::warn("path " + p.probeId + ": " + c.name + " fails: " + c.detail);
@@ -161,27 +180,40 @@ void run(const PlanCliOptions& o) {
 
 void addPlanCommand(CLI::App& app) {
     auto o = std::make_shared<PlanCliOptions>();
-    CLI::App* cmd = app.add_subcommand("plan", "Plan an ablation: zone, margins, heat-sink warnings, needle path checks (writes DIR/plan.json, zone.nii.gz, margin_map.nii.gz)");
+    CLI::App* cmd = app.add_subcommand("plan", "Plan an ablation: zone, margins, heat-sink warnings, needle path "
+                                               "checks (writes DIR/plan.json, zone.nii.gz, margin_map.nii.gz)");
     cmd->add_option("--ct", o->ct, "CT volume (DICOM directory, NIfTI, NRRD, MetaImage)")->required();
-    cmd->add_option("--labels", o->labels, "Label map with the phantom legend (1 liver, 2-6 vessels, 7 bone, 10 lung, ..., 100+k lesion k)")->required();
-    cmd->add_option("--vessels", o->vessels, "Segmentation output directory with vessels.json (or a vessels/truth JSON file)");
-    cmd->add_option("--lesions", o->lesions, "Lesion map of a segmentation (label k = lesion k) instead of labels 100+k");
+    cmd->add_option("--labels", o->labels,
+                    "Label map with the phantom legend (1 liver, 2-6 vessels, 7 bone, 10 lung, ..., 100+k lesion k)")
+        ->required();
+    cmd->add_option("--vessels", o->vessels,
+                    "Segmentation output directory with vessels.json (or a vessels/truth JSON file)");
+    cmd->add_option("--lesions", o->lesions,
+                    "Lesion map of a segmentation (label k = lesion k) instead of labels 100+k");
     cmd->add_option("--lesion", o->lesion, "Target lesion id k")->required();
     cmd->add_option("--device", o->device, "Device id (see `irplan devices`)")->required();
-    cmd->add_option("--setting", o->setting, "Device setting (default: the first; with --auto: every setting is tried)");
+    cmd->add_option("--setting", o->setting,
+                    "Device setting (default: the first; with --auto: every setting is tried)");
     cmd->add_option("--model", o->model, "Zone model: chart, thermal (RFA/MWA) or ire-field (IRE)");
-    cmd->add_option("--probe", o->probes, "Probe \"tip=x,y,z;entry=x,y,z\" in LPS mm (repeat for several; IRE: one per electrode or one for the array)");
-    cmd->add_flag("--auto", o->autoPlan, "Propose safe paths and placements (used for the plan when no --probe is given)");
+    cmd->add_option(
+        "--probe", o->probes,
+        "Probe \"tip=x,y,z;entry=x,y,z\" in LPS mm (repeat for several; IRE: one per electrode or one for the array)");
+    cmd->add_flag("--auto", o->autoPlan,
+                  "Propose safe paths and placements (used for the plan when no --probe is given)");
     cmd->add_option("--margin", o->margin, "Requested ablative margin in mm (default 5, up to 10)");
     cmd->add_option("--out", o->out, "Output directory")->required();
-    cmd->add_option("--placement-error", o->placementError, "Placement error (3D RMS, mm) for the probability of reaching the margin (default 3)");
+    cmd->add_option("--placement-error", o->placementError,
+                    "Placement error (3D RMS, mm) for the probability of reaching the margin (default 3)");
     cmd->add_option("--samples", o->samples, "Samples for that probability (default 256)");
     cmd->add_option("--grid-mm", o->gridMm, "Planning grid voxel size in mm (default 1)");
     cmd->add_option("--ire-threshold", o->ireThreshold, "Lethal IRE field in V/cm (default 600)");
     cmd->add_option("--angle-limit", o->angleLimit, "Largest needle angle to the axial plane in degrees (default 30)");
-    cmd->add_option("--safety", o->safety, "Safety distance NAME=MM for vessel, bone, air, heart, organ, or liver (normal liver before the tumour)");
+    cmd->add_option(
+        "--safety", o->safety,
+        "Safety distance NAME=MM for vessel, bone, air, heart, organ, or liver (normal liver before the tumour)");
     cmd->add_flag("--preview", o->preview, "Thermal model on a 2 mm grid (quick preview)");
-    cmd->add_flag("--no-sink-loss", o->noSinkLoss, "Thermal: skip the vessel-free run that measures the margin lost to heat sink");
+    cmd->add_flag("--no-sink-loss", o->noSinkLoss,
+                  "Thermal: skip the vessel-free run that measures the margin lost to heat sink");
     cmd->add_option("--devices", o->devicesDir, "Device catalogue directory");
     cmd->add_option("--case", o->caseFile, "Case file to update with the plan's probes and summary");
     cmd->add_option("--plan-id", o->planId, "Plan id in the case (default lesion<ID>)");

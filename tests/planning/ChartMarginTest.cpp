@@ -7,9 +7,8 @@
 #include "planning/PlanEvaluation.h"
 #include "tests/planning/PlanningTestUtil.h"
 
-#include <gtest/gtest.h>
-
 #include <cmath>
+#include <gtest/gtest.h>
 #include <random>
 
 using namespace irplan;
@@ -20,7 +19,8 @@ namespace {
 constexpr double kPi = 3.14159265358979323846;
 
 TargetLesion sphereTarget(double radius, const Vec3& centre, const Mat3& dir = Mat3{}) {
-    auto labels = test::makeCentredLabels(90, 1.0, [&](const Vec3& p) { return distance(p, centre) <= radius ? 101 : 1; }, dir);
+    auto labels = test::makeCentredLabels(
+        90, 1.0, [&](const Vec3& p) { return distance(p, centre) <= radius ? 101 : 1; }, dir);
     return buildTarget(labels, 101, 1, "labels", 1.0, 30.0);
 }
 
@@ -32,7 +32,8 @@ Zone ellipsoidZone(const TargetLesion& t, const Vec3& centre, const Vec3& axis, 
 double lensVolume(double R, double r, double d) {
     if (d >= R + r) return 0;
     if (d <= std::abs(R - r)) return 4.0 / 3.0 * kPi * std::pow(std::min(R, r), 3);
-    return kPi * std::pow(R + r - d, 2) * (d * d + 2 * d * r - 3 * r * r + 2 * d * R + 6 * r * R - 3 * R * R) / (12 * d);
+    return kPi * std::pow(R + r - d, 2) * (d * d + 2 * d * r - 3 * r * r + 2 * d * R + 6 * r * R - 3 * R * R) /
+           (12 * d);
 }
 
 } // namespace
@@ -55,7 +56,8 @@ TEST(PlanningEllipsoid, ExactDistanceMatchesDenseSurfaceSampling) {
         Vec3 p = e.centre_mm + Vec3{u(rng), u(rng), u(rng)};
         if (n >= 60) p = e.centre_mm + e.axis * u(rng) + e1 * (n % 2 ? 0.0 : 1e-12 * u(rng));
         double brute = 1e9;
-        for (const auto& s : surface) brute = std::min(brute, distance(p, s));
+        for (const auto& s : surface)
+            brute = std::min(brute, distance(p, s));
         Vec3 q;
         const double d = e.signedDistance(p, &q);
         worst = std::max(worst, std::abs(std::abs(d) - brute));
@@ -71,12 +73,14 @@ TEST(PlanningChart, BoundaryIndexAgreesWithBruteForce) {
     std::mt19937 rng(5);
     std::uniform_real_distribution<double> u(-20, 20);
     std::vector<Vec3> pts(3000);
-    for (auto& p : pts) p = {u(rng), u(rng), 0.3 * u(rng)};
+    for (auto& p : pts)
+        p = {u(rng), u(rng), 0.3 * u(rng)};
     const BoundaryIndex index(pts, 2.5);
     for (int n = 0; n < 200; ++n) {
         const Vec3 q{2 * u(rng), 2 * u(rng), 2 * u(rng)};
         double brute = 1e9;
-        for (const auto& p : pts) brute = std::min(brute, distance(p, q));
+        for (const auto& p : pts)
+            brute = std::min(brute, distance(p, q));
         EXPECT_NEAR(index.nearest(q), brute, 1e-9);
     }
 }
@@ -87,8 +91,8 @@ TEST(PlanningChart, SphereInEllipsoidMarginIsShortSemiAxisMinusRadius) {
     const Zone z = ellipsoidZone(t, {0, 0, 0}, {0, 0, 1}, length, width);
     const MarginRegion region = buildMarginRegion(t, 5.0);
     const MarginResult m = analyseMargins(t, region, z);
-    std::printf("sphere r=%.1f in %gx%g ellipsoid: minimal margin %.3f mm (expected %.1f), coverage %.1f%% / %.1f%%\n", r,
-                length, width, m.minimal_mm, width / 2 - r, m.coverageLesion_pct, m.coverageMargin_pct);
+    std::printf("sphere r=%.1f in %gx%g ellipsoid: minimal margin %.3f mm (expected %.1f), coverage %.1f%% / %.1f%%\n",
+                r, length, width, m.minimal_mm, width / 2 - r, m.coverageLesion_pct, m.coverageMargin_pct);
     EXPECT_NEAR(m.minimal_mm, width / 2 - r, 1.0); // within a voxel
     EXPECT_DOUBLE_EQ(m.coverageLesion_pct, 100.0);
     EXPECT_DOUBLE_EQ(m.coverageMargin_pct, 100.0); // 7 mm >= the 5 mm requested
@@ -100,7 +104,8 @@ TEST(PlanningChart, SphereInEllipsoidMarginIsShortSemiAxisMinusRadius) {
 TEST(PlanningChart, OffsetLesionLosesExactlyTheOffset) {
     const double r = 8.0;
     const TargetLesion centred = sphereTarget(r, {0, 0, 0});
-    const MarginResult m0 = analyseMargins(centred, buildMarginRegion(centred, 5), ellipsoidZone(centred, {0, 0, 0}, {0, 0, 1}, 40, 30));
+    const MarginResult m0 =
+        analyseMargins(centred, buildMarginRegion(centred, 5), ellipsoidZone(centred, {0, 0, 0}, {0, 0, 1}, 40, 30));
     for (double offset : {2.0, 3.0, 5.0}) {
         // Moving the zone by `offset` across the axis is the lesion sitting off-centre.
         const MarginResult m = analyseMargins(centred, buildMarginRegion(centred, 5),
@@ -116,7 +121,8 @@ TEST(PlanningChart, UncoveredTumourGivesNegativeMargin) {
     // Zone sphere of radius 15 centred 11 mm away: the lesion sticks out by 8 + 11 - 15 = 4 mm.
     const Zone z = ellipsoidZone(t, {11, 0, 0}, {0, 0, 1}, 30, 30);
     const MarginResult m = analyseMargins(t, buildMarginRegion(t, 5), z);
-    std::printf("protruding lesion: minimal margin %.3f mm (expected -4), untreated %.3f mL\n", m.minimal_mm, m.untreatedTumour_ml);
+    std::printf("protruding lesion: minimal margin %.3f mm (expected -4), untreated %.3f mL\n", m.minimal_mm,
+                m.untreatedTumour_ml);
     EXPECT_NEAR(m.minimal_mm, -4.0, 1.0);
     EXPECT_LT(m.coverageLesion_pct, 100.0);
     EXPECT_GT(m.untreatedTumour_ml, 0.0);
@@ -133,8 +139,10 @@ TEST(PlanningChart, CoverageMatchesSphereLensVolumes) {
     const double expectLesion = 100 * lensVolume(R, r, d) / lesion;
     const double expectMargin = 100 * lensVolume(R, r + margin, d) / grown;
     const double expectInsufficient = (grown - lensVolume(R, r + margin, d)) / 1000.0;
-    std::printf("lens coverage: lesion %.2f%% (hand %.2f%%), lesion+margin %.2f%% (hand %.2f%%), insufficient %.2f mL (hand %.2f)\n",
-                m.coverageLesion_pct, expectLesion, m.coverageMargin_pct, expectMargin, m.insufficient_ml, expectInsufficient);
+    std::printf("lens coverage: lesion %.2f%% (hand %.2f%%), lesion+margin %.2f%% (hand %.2f%%), insufficient %.2f mL "
+                "(hand %.2f)\n",
+                m.coverageLesion_pct, expectLesion, m.coverageMargin_pct, expectMargin, m.insufficient_ml,
+                expectInsufficient);
     EXPECT_NEAR(m.coverageLesion_pct, expectLesion, 2.0);
     EXPECT_NEAR(m.coverageMargin_pct, expectMargin, 2.0);
     EXPECT_NEAR(m.insufficient_ml, expectInsufficient, 0.05 * expectInsufficient + 0.1);
@@ -176,12 +184,14 @@ TEST(PlanningChart, MarginMapOnTheLesionSurfaceIsTheLocalMargin) {
     const MarginResult m = analyseMargins(t, buildMarginRegion(t, 5), z);
     // The lesion voxel with the smallest map value carries the minimal margin (to half a voxel).
     float lo = 1e9f;
-    for (size_t o : t.voxels) lo = std::min(lo, map[o]);
+    for (size_t o : t.voxels)
+        lo = std::min(lo, map[o]);
     std::printf("margin map minimum over lesion voxels %.3f, minimal margin %.3f\n", lo, m.minimal_mm);
     EXPECT_NEAR(lo, m.minimal_mm, 0.75);
     // Far from the lesion the map is the zone's signed distance from the transform.
     const auto far = t.grid.nearest({0, 0, 28});
-    EXPECT_NEAR(map[t.grid.offset(far[0], far[1], far[2])], z.signedDistance(t.grid.point(far[0], far[1], far[2])), 0.6);
+    EXPECT_NEAR(map[t.grid.offset(far[0], far[1], far[2])], z.signedDistance(t.grid.point(far[0], far[1], far[2])),
+                0.6);
 }
 
 TEST(PlanningChart, PlacementErrorLowersTheProbabilityOfTheMargin) {

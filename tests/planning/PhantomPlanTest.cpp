@@ -7,9 +7,8 @@
 #include "tests/planning/PlanningTestUtil.h"
 #include "tests/support/TestSupport.h"
 
-#include <gtest/gtest.h>
-
 #include <cmath>
+#include <gtest/gtest.h>
 
 using namespace irplan;
 using namespace irplan::planning;
@@ -17,7 +16,7 @@ using namespace irplan::planning;
 namespace {
 
 class PhantomPlan : public ::testing::Test {
-protected:
+  protected:
     static void SetUpTestSuite() {
         phantom::PhantomOptions o;
         o.seed = 1;
@@ -74,7 +73,8 @@ TEST_F(PhantomPlan, AutoProposalsGiveASafePathPerLesionThatRechecksIndependently
         req.deviceId = device.id;
         const ProposalResult r = proposePlans(*ctx, req);
         std::printf("lesion %d (%.1f mm): %d/%d directions safe, %zu proposals in %.2f s\n", id,
-                    lesion["diameter_mm"].get<double>(), r.safeDirections, r.directionsSampled, r.proposals.size(), r.seconds);
+                    lesion["diameter_mm"].get<double>(), r.safeDirections, r.directionsSampled, r.proposals.size(),
+                    r.seconds);
         ASSERT_FALSE(r.proposals.empty());
         const Proposal& best = r.proposals.front();
         std::printf("   best: %s\n", best.rationale.c_str());
@@ -104,12 +104,13 @@ TEST_F(PhantomPlan, AutoProposalsGiveASafePathPerLesionThatRechecksIndependently
                         if (2 * r0 < 3.0) continue;
                         for (double t = 0; t <= len; t += 0.5) {
                             const Vec3 q = skin + (n.tip_mm - skin) * (t / len);
-                            const double c = distanceToSegment(q, b.points[s], b.points[s + 1]) - r0 - 0.5 * d.diameter_mm;
+                            const double c =
+                                distanceToSegment(q, b.points[s], b.points[s + 1]) - r0 - 0.5 * d.diameter_mm;
                             if (c < clearance) clearance = c, closest = b.id;
                         }
                     }
-                std::printf("   needle %s: %.0f mm, clearance from truth vessels >= 3 mm %.1f mm (branch %s)\n", p.id.c_str(),
-                            len, clearance, closest.c_str());
+                std::printf("   needle %s: %.0f mm, clearance from truth vessels >= 3 mm %.1f mm (branch %s)\n",
+                            p.id.c_str(), len, clearance, closest.c_str());
                 // The path check works on 1.5 mm voxels: allow one voxel.
                 EXPECT_GT(clearance, limits.largeVessel_mm - 1.5) << "lesion " << id;
             }
@@ -141,7 +142,8 @@ TEST_F(PhantomPlan, LesionTwoWarnsAboutItsAbuttingVessel) {
         const PlanEvaluation e = evaluateChart(*ctx, req);
         ASSERT_FALSE(e.heatSinkWarnings.empty());
         const HeatSinkWarning& w = e.heatSinkWarnings.front(); // closest to the lesion first
-        std::printf("%s: closest warning %s (%s) %.1f mm diameter, %.2f mm from lesion 2 (truth gap %.2f mm), side %s; %zu warnings\n",
+        std::printf("%s: closest warning %s (%s) %.1f mm diameter, %.2f mm from lesion 2 (truth gap %.2f mm), side %s; "
+                    "%zu warnings\n",
                     truthVessels ? "truth vessels" : "vessel labels", w.vesselId.c_str(), w.kind.c_str(), w.diameter_mm,
                     w.distanceToLesion_mm, gap, w.side.c_str(), e.heatSinkWarnings.size());
         if (truthVessels) {

@@ -9,9 +9,8 @@
 #include "tests/io/IoTestUtil.h"
 #include "tests/planning/PlanningTestUtil.h"
 
-#include <gtest/gtest.h>
-
 #include <cmath>
+#include <gtest/gtest.h>
 
 using namespace irplan;
 using namespace irplan::planning;
@@ -33,13 +32,20 @@ int label(const Vec3& p) {
 
 float hu(int l) {
     switch (l) {
-    case 0: return -1000;
-    case 1: return 60;
-    case 3: return 160;
-    case 7: return 700;
-    case 10: return -850;
-    case 15: return -100;
-    default: return 120;
+    case 0:
+        return -1000;
+    case 1:
+        return 60;
+    case 3:
+        return 160;
+    case 7:
+        return 700;
+    case 10:
+        return -850;
+    case 15:
+        return -100;
+    default:
+        return 120;
     }
 }
 
@@ -55,9 +61,10 @@ const CaseFiles& torsoCase() {
         c.labels = c.dir / "labels.nii.gz";
         writeLabelMap(labels, c.labels);
         Volume ct;
-        ct.image = test::makeImage({121, 95, 81}, {1.5, 1.5, 1.5}, {-90, -70.5, -60}, Mat3{}, [&](unsigned i, unsigned j, unsigned k) {
-            return hu(labels->GetPixel({{i, j, k}}));
-        });
+        ct.image = test::makeImage({121, 95, 81}, {1.5, 1.5, 1.5}, {-90, -70.5, -60}, Mat3{},
+                                   [&](unsigned i, unsigned j, unsigned k) {
+                                       return hu(labels->GetPixel({{i, j, k}}));
+                                   });
         ct.meta.units = Units::HU;
         ct.meta.modality = "CT";
         c.ct = c.dir / "ct.nii.gz";
@@ -79,7 +86,9 @@ const CaseFiles& torsoCase() {
 // Lateral needle from the right into the lesion (MWA 65 W / 10 min: zone centre 18 mm behind the tip).
 const std::string kProbe = "tip=-12,0,0;entry=-95,0,0";
 
-Json readJson(const fs::path& p) { return Json::parse(files::readText(p)); }
+Json readJson(const fs::path& p) {
+    return Json::parse(files::readText(p));
+}
 
 void expectOneLineError(const test::CliResult& r, const std::string& needle) {
     EXPECT_EQ(r.exitCode, 1) << r.err;
@@ -117,15 +126,18 @@ TEST(PlanningCli, DevicesJsonListsEveryModalityWithSources) {
 TEST(PlanningCli, PlanWritesTheContractWithLpsImages) {
     const CaseFiles& c = torsoCase();
     const fs::path out = test::scratchDir("planning_cli_plan");
-    const test::CliResult r = test::runIrplan({"plan", "--ct", c.ct.string(), "--labels", c.labels.string(), "--lesion", "1",
-                                               "--device", "mwa-single-14g", "--setting", "65W-10min", "--probe", kProbe,
-                                               "--out", out.string(), "--json", "--samples", "64"});
+    const test::CliResult r = test::runIrplan({"plan", "--ct", c.ct.string(), "--labels", c.labels.string(), "--lesion",
+                                               "1", "--device", "mwa-single-14g", "--setting", "65W-10min", "--probe",
+                                               kProbe, "--out", out.string(), "--json", "--samples", "64"});
     ASSERT_EQ(r.exitCode, 0) << r.err;
     const Json p = readJson(out / "plan.json");
-    for (const char* k : {"device", "setting", "model", "probes", "zone", "target", "margin", "heat_sink_warnings", "path_checks", "timings_ms"})
+    for (const char* k : {"device", "setting", "model", "probes", "zone", "target", "margin", "heat_sink_warnings",
+                          "path_checks", "timings_ms"})
         EXPECT_TRUE(p.contains(k)) << k;
-    for (const char* k : {"volume_ml", "axes_mm"}) EXPECT_TRUE(p["zone"].contains(k)) << k;
-    for (const char* k : {"requested_mm", "minimal_mm", "coverage_lesion_pct", "coverage_margin_pct", "insufficient_ml", "p_margin_reached"})
+    for (const char* k : {"volume_ml", "axes_mm"})
+        EXPECT_TRUE(p["zone"].contains(k)) << k;
+    for (const char* k : {"requested_mm", "minimal_mm", "coverage_lesion_pct", "coverage_margin_pct", "insufficient_ml",
+                          "p_margin_reached"})
         EXPECT_TRUE(p["margin"].contains(k)) << k;
     EXPECT_EQ(p["model"], "chart");
     EXPECT_EQ(p["device"]["id"], "mwa-single-14g");
@@ -134,10 +146,10 @@ TEST(PlanningCli, PlanWritesTheContractWithLpsImages) {
     // Lesion r 9 mm centred in the 35 mm wide zone: 17.5 - 9 = 8.5 mm, less
     // the voxelised lesion's faces (half a 1.5 mm voxel): 7.75 mm.
     const double mam = p["margin"]["minimal_mm"].get<double>();
-    std::printf("plan: MAM %.2f mm, coverage %.1f%% / %.1f%%, P(margin) %.3f, %zu warnings, zone %.1f mL, in vivo %s\n", mam,
-                p["margin"]["coverage_lesion_pct"].get<double>(), p["margin"]["coverage_margin_pct"].get<double>(),
-                p["margin"]["p_margin_reached"].get<double>(), p["heat_sink_warnings"].size(), p["zone"]["volume_ml"].get<double>(),
-                p["zone"]["in_vivo"]["expected_axes_mm"].dump().c_str());
+    std::printf("plan: MAM %.2f mm, coverage %.1f%% / %.1f%%, P(margin) %.3f, %zu warnings, zone %.1f mL, in vivo %s\n",
+                mam, p["margin"]["coverage_lesion_pct"].get<double>(), p["margin"]["coverage_margin_pct"].get<double>(),
+                p["margin"]["p_margin_reached"].get<double>(), p["heat_sink_warnings"].size(),
+                p["zone"]["volume_ml"].get<double>(), p["zone"]["in_vivo"]["expected_axes_mm"].dump().c_str());
     EXPECT_NEAR(mam, 7.75, 1.0);
     EXPECT_DOUBLE_EQ(p["margin"]["coverage_lesion_pct"].get<double>(), 100.0);
     // The 6 mm hepatic vein 14 mm left of the lesion is warned about.
@@ -180,9 +192,9 @@ TEST(PlanningCli, AutoPlanUpdatesTheCase) {
     const fs::path out = test::scratchDir("planning_cli_auto");
     const fs::path caseFile = out / "case.json";
     fs::copy_file(c.caseFile, caseFile);
-    const test::CliResult r = test::runIrplan({"plan", "--ct", c.ct.string(), "--labels", c.labels.string(), "--lesion", "1",
-                                               "--device", "rfa-single-17g", "--auto", "--out", (out / "plan").string(),
-                                               "--case", caseFile.string(), "--json", "--samples", "32"});
+    const test::CliResult r = test::runIrplan(
+        {"plan", "--ct", c.ct.string(), "--labels", c.labels.string(), "--lesion", "1", "--device", "rfa-single-17g",
+         "--auto", "--out", (out / "plan").string(), "--case", caseFile.string(), "--json", "--samples", "32"});
     ASSERT_EQ(r.exitCode, 0) << r.err;
     const Json p = readJson(out / "plan" / "plan.json");
     ASSERT_TRUE(p.contains("proposals"));
@@ -199,32 +211,93 @@ TEST(PlanningCli, AutoPlanUpdatesTheCase) {
     EXPECT_NE(cs.volume("ct"), nullptr); // the rest of the case is kept
 }
 
+TEST(PlanningCli, SegmentationLesionMapAndVesselFile) {
+    // A segmentation's outputs: lesions.nii.gz (label k = lesion k) and vessels.json.
+    const CaseFiles& c = torsoCase();
+    const fs::path seg = test::scratchDir("planning_cli_segmentation");
+    auto lesions = test::makeLabels({121, 95, 81}, 1.5, {-90, -70.5, -60}, Mat3{},
+                                    [](const Vec3& p) { return distance(p, {-30, 0, 0}) <= 9 ? 1 : 0; });
+    writeLabelMap(lesions, seg / "lesions.nii.gz");
+    files::writeTextAtomic(seg / "vessels.json", R"({"branches": [{"id": 12, "parent": -1,
+        "points_mm": [[-6, 8, -60], [-6, 8, 60]], "diameters_mm": [6, 6], "diameter_mm": 6, "length_mm": 120, "ge_3mm": true}]})");
+    files::clearInputs();
+    const fs::path out = test::scratchDir("planning_cli_segmentation_out");
+    const test::CliResult r = test::runIrplan({"plan", "--ct", c.ct.string(), "--labels", c.labels.string(), "--lesions",
+                                               (seg / "lesions.nii.gz").string(), "--vessels", seg.string(), "--lesion", "1",
+                                               "--device", "rfa-single-17g", "--probe", kProbe, "--out", out.string(), "--json",
+                                               "--samples", "16"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Json p = readJson(out / "plan.json");
+    EXPECT_EQ(p["target"]["map"], "lesions");
+    EXPECT_EQ(p["target"]["label"], 1);
+    ASSERT_EQ(p["heat_sink_warnings"].size(), 1u);
+    EXPECT_EQ(p["heat_sink_warnings"][0]["vessel_id"], "12");
+    EXPECT_NEAR(p["heat_sink_warnings"][0]["diameter_mm"].get<double>(), 6.0, 0.01);
+    EXPECT_NE(p["inputs"]["vessel_model"].get<std::string>().find("vessels.json"), std::string::npos);
+}
+
 TEST(PlanningCli, ThermalPreviewAndIreField) {
     const CaseFiles& c = torsoCase();
     const fs::path out = test::scratchDir("planning_cli_models");
-    test::CliResult r = test::runIrplan({"plan", "--ct", c.ct.string(), "--labels", c.labels.string(), "--lesion", "1",
-                                         "--device", "mwa-single-14g", "--setting", "65W-10min", "--model", "thermal", "--preview",
-                                         "--probe", kProbe, "--out", (out / "thermal").string(), "--json", "--samples", "32"});
+    test::CliResult r = test::runIrplan({"plan",
+                                         "--ct",
+                                         c.ct.string(),
+                                         "--labels",
+                                         c.labels.string(),
+                                         "--lesion",
+                                         "1",
+                                         "--device",
+                                         "mwa-single-14g",
+                                         "--setting",
+                                         "65W-10min",
+                                         "--model",
+                                         "thermal",
+                                         "--preview",
+                                         "--probe",
+                                         kProbe,
+                                         "--out",
+                                         (out / "thermal").string(),
+                                         "--json",
+                                         "--samples",
+                                         "32"});
     ASSERT_EQ(r.exitCode, 0) << r.err;
     Json p = readJson(out / "thermal" / "plan.json");
     EXPECT_EQ(p["model"], "thermal");
     EXPECT_TRUE(p["thermal"]["calibrations"][0]["converged"].get<bool>());
     ASSERT_EQ(p["heat_sink_warnings"].size(), 1u);
-    std::printf("thermal preview: zone %.1f mL, margin lost to the vein %s mm, timings %s\n", p["zone"]["volume_ml"].get<double>(),
-                p["heat_sink_warnings"][0]["margin_lost_mm"].dump().c_str(), p["timings_ms"].dump().c_str());
+    std::printf("thermal preview: zone %.1f mL, margin lost to the vein %s mm, timings %s\n",
+                p["zone"]["volume_ml"].get<double>(), p["heat_sink_warnings"][0]["margin_lost_mm"].dump().c_str(),
+                p["timings_ms"].dump().c_str());
     EXPECT_GT(p["heat_sink_warnings"][0]["margin_lost_mm"].get<double>(), 0.0);
 
-    r = test::runIrplan({"plan", "--ct", c.ct.string(), "--labels", c.labels.string(), "--lesion", "1", "--device", "ire-19g",
-                         "--setting", "4x-15mm-20mm", "--model", "ire-field", "--probe", "tip=-30,0,-10;entry=-95,0,-10",
-                         "--out", (out / "ire").string(), "--json", "--samples", "32"});
+    r = test::runIrplan({"plan",
+                         "--ct",
+                         c.ct.string(),
+                         "--labels",
+                         c.labels.string(),
+                         "--lesion",
+                         "1",
+                         "--device",
+                         "ire-19g",
+                         "--setting",
+                         "4x-15mm-20mm",
+                         "--model",
+                         "ire-field",
+                         "--probe",
+                         "tip=-30,0,-10;entry=-95,0,-10",
+                         "--out",
+                         (out / "ire").string(),
+                         "--json",
+                         "--samples",
+                         "32"});
     ASSERT_EQ(r.exitCode, 0) << r.err;
     p = readJson(out / "ire" / "plan.json");
     EXPECT_EQ(p["model"], "ire-field");
     EXPECT_TRUE(p["heat_sink_warnings"].empty());
     EXPECT_NE(p["heat_sink_note"].get<std::string>().find("spared"), std::string::npos);
     EXPECT_EQ(p["ire"]["pairs"].size(), 6u);
-    std::printf("IRE field: zone %.1f mL axes %s, MAM %.2f mm\n", p["zone"]["volume_ml"].get<double>(), p["zone"]["axes_mm"].dump().c_str(),
-                p["margin"]["minimal_mm"].get<double>());
+    std::printf("IRE field: zone %.1f mL axes %s, MAM %.2f mm\n", p["zone"]["volume_ml"].get<double>(),
+                p["zone"]["axes_mm"].dump().c_str(), p["margin"]["minimal_mm"].get<double>());
     EXPECT_GT(p["zone"]["volume_ml"].get<double>(), 5.0);
 }
 
@@ -233,32 +306,41 @@ TEST(PlanningCli, BadInputGivesOneLineAndLeavesInputsAlone) {
     const std::string ctBytes = test::fileBytes(c.ct), labelBytes = test::fileBytes(c.labels);
     const fs::path out = test::scratchDir("planning_cli_bad");
     auto plan = [&](std::vector<std::string> extra) {
-        std::vector<std::string> a{"plan", "--ct", c.ct.string(), "--labels", c.labels.string(), "--out", (out / "o").string(), "--json"};
+        std::vector<std::string> a{
+            "plan", "--ct", c.ct.string(), "--labels", c.labels.string(), "--out", (out / "o").string(), "--json"};
         a.insert(a.end(), extra.begin(), extra.end());
         return test::runIrplan(a);
     };
-    expectOneLineError(test::runIrplan({"plan", "--ct", c.ct.string(), "--labels", (c.dir / "nope.nii.gz").string(), "--lesion", "1",
-                                        "--device", "rfa-single-17g", "--probe", kProbe, "--out", (out / "o").string(), "--json"}),
-                       "nope.nii.gz");
+    expectOneLineError(
+        test::runIrplan({"plan", "--ct", c.ct.string(), "--labels", (c.dir / "nope.nii.gz").string(), "--lesion", "1",
+                         "--device", "rfa-single-17g", "--probe", kProbe, "--out", (out / "o").string(), "--json"}),
+        "nope.nii.gz");
     expectOneLineError(plan({"--lesion", "9", "--device", "rfa-single-17g", "--probe", kProbe}), "lesion 9");
-    expectOneLineError(plan({"--lesion", "1", "--device", "rfa-magic", "--probe", kProbe}), "unknown device 'rfa-magic'");
-    expectOneLineError(plan({"--lesion", "1", "--device", "ire-19g", "--model", "thermal", "--probe", kProbe}), "thermal model");
-    expectOneLineError(plan({"--lesion", "1", "--device", "rfa-single-17g", "--margin", "12", "--probe", kProbe}), "--margin");
-    expectOneLineError(plan({"--lesion", "1", "--device", "rfa-single-17g", "--probe", "tip=1,2;entry=3,4,5"}), "tip=1,2");
+    expectOneLineError(plan({"--lesion", "1", "--device", "rfa-magic", "--probe", kProbe}),
+                       "unknown device 'rfa-magic'");
+    expectOneLineError(plan({"--lesion", "1", "--device", "ire-19g", "--model", "thermal", "--probe", kProbe}),
+                       "thermal model");
+    expectOneLineError(plan({"--lesion", "1", "--device", "rfa-single-17g", "--margin", "12", "--probe", kProbe}),
+                       "--margin");
+    expectOneLineError(plan({"--lesion", "1", "--device", "rfa-single-17g", "--probe", "tip=1,2;entry=3,4,5"}),
+                       "tip=1,2");
     expectOneLineError(plan({"--lesion", "1", "--device", "rfa-single-17g"}), "--auto");
-    expectOneLineError(plan({"--lesion", "1", "--device", "rfa-single-17g", "--setting", "99W", "--probe", kProbe}), "no setting '99W'");
-    expectOneLineError(plan({"--lesion", "1", "--device", "rfa-single-17g", "--probe", kProbe, "--vessels", c.dir.string()}),
-                       "vessels.json");
+    expectOneLineError(plan({"--lesion", "1", "--device", "rfa-single-17g", "--setting", "99W", "--probe", kProbe}),
+                       "no setting '99W'");
+    expectOneLineError(
+        plan({"--lesion", "1", "--device", "rfa-single-17g", "--probe", kProbe, "--vessels", c.dir.string()}),
+        "vessels.json");
     // A label map from elsewhere: not inside the CT.
     auto far = test::makeLabels({20, 20, 20}, 1.5, {900, 900, 900}, Mat3{}, [](const Vec3&) { return 101; });
     writeLabelMap(far, out / "far.nii.gz");
-    expectOneLineError(test::runIrplan({"plan", "--ct", c.ct.string(), "--labels", (out / "far.nii.gz").string(), "--lesion", "1",
-                                        "--device", "rfa-single-17g", "--probe", kProbe, "--out", (out / "o").string(), "--json"}),
-                       "does not lie inside the CT");
+    expectOneLineError(
+        test::runIrplan({"plan", "--ct", c.ct.string(), "--labels", (out / "far.nii.gz").string(), "--lesion", "1",
+                         "--device", "rfa-single-17g", "--probe", kProbe, "--out", (out / "o").string(), "--json"}),
+        "does not lie inside the CT");
     // A plan written into the inputs' own directory leaves them alone.
-    const test::CliResult same = test::runIrplan({"plan", "--ct", c.ct.string(), "--labels", c.labels.string(), "--lesion", "1",
-                                                  "--device", "rfa-single-17g", "--probe", kProbe, "--out", c.dir.string(), "--json",
-                                                  "--samples", "16"});
+    const test::CliResult same =
+        test::runIrplan({"plan", "--ct", c.ct.string(), "--labels", c.labels.string(), "--lesion", "1", "--device",
+                         "rfa-single-17g", "--probe", kProbe, "--out", c.dir.string(), "--json", "--samples", "16"});
     EXPECT_EQ(same.exitCode, 0) << same.err;
     EXPECT_EQ(test::fileBytes(c.ct), ctBytes);
     EXPECT_EQ(test::fileBytes(c.labels), labelBytes);

@@ -10,8 +10,8 @@
 namespace irplan::test {
 
 // A label map of `size` voxels; label(p) gives the label at each voxel centre (LPS mm).
-inline LabelImage::Pointer makeLabels(std::array<int, 3> size, double spacing, const Vec3& origin, const Mat3& direction,
-                                      const std::function<int(const Vec3&)>& label) {
+inline LabelImage::Pointer makeLabels(std::array<int, 3> size, double spacing, const Vec3& origin,
+                                      const Mat3& direction, const std::function<int(const Vec3&)>& label) {
     planning::GridGeometry g;
     g.size = size;
     g.spacing = {spacing, spacing, spacing};
@@ -21,12 +21,14 @@ inline LabelImage::Pointer makeLabels(std::array<int, 3> size, double spacing, c
     auto* p = img->GetBufferPointer();
     for (int k = 0; k < size[2]; ++k)
         for (int j = 0; j < size[1]; ++j)
-            for (int i = 0; i < size[0]; ++i) p[g.offset(i, j, k)] = static_cast<LabelImage::PixelType>(label(g.point(i, j, k)));
+            for (int i = 0; i < size[0]; ++i)
+                p[g.offset(i, j, k)] = static_cast<LabelImage::PixelType>(label(g.point(i, j, k)));
     return img;
 }
 
 // A grid of `extent_mm` centred on the origin.
-inline LabelImage::Pointer makeCentredLabels(double extent_mm, double spacing, const std::function<int(const Vec3&)>& label,
+inline LabelImage::Pointer makeCentredLabels(double extent_mm, double spacing,
+                                             const std::function<int(const Vec3&)>& label,
                                              const Mat3& direction = Mat3{}) {
     const int n = static_cast<int>(std::lround(extent_mm / spacing)) + 1;
     const double h = 0.5 * (n - 1) * spacing;

@@ -5,10 +5,9 @@
 #include "planning/PlanEvaluation.h"
 #include "tests/planning/PlanningTestUtil.h"
 
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <cmath>
+#include <gtest/gtest.h>
 
 using namespace irplan;
 using namespace irplan::planning;
@@ -84,8 +83,8 @@ PlanRequest request(const std::string& device, const std::string& setting, ZoneM
 } // namespace
 
 TEST(PlanningThermal, CalibratedZoneReproducesTheChartWithoutVessels) {
-    for (auto [device, setting] : {std::pair<const char*, const char*>{"rfa-single-17g", "3cm-tip-12min"},
-                                   {"mwa-single-14g", "65W-10min"}}) {
+    for (auto [device, setting] :
+         {std::pair<const char*, const char*>{"rfa-single-17g", "3cm-tip-12min"}, {"mwa-single-14g", "65W-10min"}}) {
         const Device& d = test::catalogue().require(device);
         const DeviceSetting& s = d.requireSetting(setting);
         // An oblique needle: the lattice and the applicator do not line up.
@@ -124,18 +123,20 @@ TEST(PlanningThermal, FiveMillimetreVesselEightMillimetresAwayWarnsAndShrinksThe
                 toString(w.point_mm).c_str());
     EXPECT_NEAR(w.diameter_mm, 5.0, 1.0);
     EXPECT_NEAR(w.distanceToLesion_mm, 8.0, 1.2); // two half-voxels of voxelisation
-    EXPECT_EQ(w.side, "left"); // +x is the patient's left in LPS
+    EXPECT_EQ(w.side, "left");                    // +x is the patient's left in LPS
     EXPECT_EQ(w.sensitivity, "lower");
 
     PlanRequest thermal = request("mwa-single-14g", "65W-10min", ZoneModelKind::Thermal);
     const PlanEvaluation t = evaluatePlan(*ctx, thermal, &cache());
     const Vec3 centre{0, 0, 0};
-    const double toward = reachAlong(t.zone.field, centre, {1, 0, 0}), away = reachAlong(t.zone.field, centre, {-1, 0, 0});
+    const double toward = reachAlong(t.zone.field, centre, {1, 0, 0}),
+                 away = reachAlong(t.zone.field, centre, {-1, 0, 0});
     ASSERT_EQ(t.heatSinkWarnings.size(), 1u);
     ASSERT_TRUE(t.heatSinkWarnings.front().marginLost_mm.has_value());
     const double lost = *t.heatSinkWarnings.front().marginLost_mm;
     std::printf("thermal MWA: zone radius %.2f mm towards the vessel, %.2f mm away from it; margin lost %.2f mm; "
-                "minimal margin %.2f mm (chart %.2f)\n", toward, away, lost, t.margin.minimal_mm, c.margin.minimal_mm);
+                "minimal margin %.2f mm (chart %.2f)\n",
+                toward, away, lost, t.margin.minimal_mm, c.margin.minimal_mm);
     EXPECT_LT(toward, away - 1.0);
     EXPECT_GT(lost, 1.0);
     EXPECT_LT(t.margin.minimal_mm, c.margin.minimal_mm);
@@ -160,8 +161,8 @@ TEST(PlanningThermal, MicrowaveLosesLessToAVesselThanRadiofrequency) {
     // The vessel's wall at 90% of each zone's free radius: compare the fraction of zone lost.
     double lossFraction[2] = {0, 0};
     int n = 0;
-    for (auto [device, setting] : {std::pair<const char*, const char*>{"rfa-single-17g", "3cm-tip-12min"},
-                                   {"mwa-single-14g", "65W-10min"}}) {
+    for (auto [device, setting] :
+         {std::pair<const char*, const char*>{"rfa-single-17g", "3cm-tip-12min"}, {"mwa-single-14g", "65W-10min"}}) {
         const Device& d = test::catalogue().require(device);
         const DeviceSetting& s = d.requireSetting(setting);
         const ThermalCalibration cal = cache().get(d, s, 1.0);
@@ -172,7 +173,8 @@ TEST(PlanningThermal, MicrowaveLosesLessToAVesselThanRadiofrequency) {
         GridGeometry frame;
         const GridGeometry g = thermalDomain(a, frame, 1.0);
         auto stepper = cache().makeStepper();
-        const ZoneField free = simulateApplicator(a, cal.source, g, nullptr, s.time_min * 60, cache().tissue(), *stepper, {});
+        const ZoneField free =
+            simulateApplicator(a, cal.source, g, nullptr, s.time_min * 60, cache().tissue(), *stepper, {});
         const double radius = reachAlong(free, a.chart.centre_mm, {1, 0, 0});
         VesselTree tree;
         VesselBranch b;
@@ -182,10 +184,12 @@ TEST(PlanningThermal, MicrowaveLosesLessToAVesselThanRadiofrequency) {
         b.diameters_mm = {5, 5};
         tree.branches = {b};
         const VesselModel vm = vesselModelFromTree(tree, {-200, -200, -200}, {200, 200, 200});
-        const ZoneField cooled = simulateApplicator(a, cal.source, g, &vm, s.time_min * 60, cache().tissue(), *stepper, {});
+        const ZoneField cooled =
+            simulateApplicator(a, cal.source, g, &vm, s.time_min * 60, cache().tissue(), *stepper, {});
         lossFraction[n] = 1.0 - static_cast<double>(cooled.insideCount()) / free.insideCount();
-        std::printf("%s: free radius %.2f mm, vessel wall at %.2f mm: radius on its side %.2f mm, zone volume lost %.1f%%\n",
-                    device, radius, x - 2.5, reachAlong(cooled, a.chart.centre_mm, {1, 0, 0}), 100 * lossFraction[n]);
+        std::printf(
+            "%s: free radius %.2f mm, vessel wall at %.2f mm: radius on its side %.2f mm, zone volume lost %.1f%%\n",
+            device, radius, x - 2.5, reachAlong(cooled, a.chart.centre_mm, {1, 0, 0}), 100 * lossFraction[n]);
         ++n;
     }
     EXPECT_GT(lossFraction[0], 0.02);
@@ -204,10 +208,12 @@ TEST(PlanningThermal, CancelStopsTheSimulation) {
     cache().get(d, d.requireSetting("65W-10min"), 1.0); // calibrated already: only stepping remains
     auto token = std::make_shared<CancelToken>();
     std::atomic<double> last{0};
-    Progress progress([&](double f, const std::string&) {
-        last = f;
-        if (f > 0.5) token->cancel();
-    }, token);
+    Progress progress(
+        [&](double f, const std::string&) {
+            last = f;
+            if (f > 0.5) token->cancel();
+        },
+        token);
     EXPECT_THROW(simulateThermal(tr, cache(), progress), Cancelled);
     std::printf("cancelled at %.0f%%\n", 100 * last.load());
     EXPECT_LT(last.load(), 0.8);

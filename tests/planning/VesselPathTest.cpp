@@ -7,9 +7,8 @@
 #include "tests/planning/PlanningTestUtil.h"
 #include "tests/support/TestSupport.h"
 
-#include <gtest/gtest.h>
-
 #include <cmath>
+#include <gtest/gtest.h>
 
 using namespace irplan;
 using namespace irplan::planning;
@@ -68,14 +67,15 @@ PathReport check(const Vec3& tip, const Vec3& entry, const Device& d) {
     p.id = "p";
     p.tip_mm = tip;
     p.entry_mm = entry;
-    return checkPath(torsoContext()->risk(), &torsoContext()->target(), placeApplicator(p, d, d.settings.front()), SafetyLimits{});
+    return checkPath(torsoContext()->risk(), &torsoContext()->target(), placeApplicator(p, d, d.settings.front()),
+                     SafetyLimits{});
 }
 
 void print(const char* what, const PathReport& r) {
     std::printf("%s: %s\n", what, r.pass ? "safe" : "UNSAFE");
     for (const auto& c : r.checks)
-        std::printf("   %-28s %9.2f %s %6.1f %s  %s\n", c.name.c_str(), c.value, c.comparison.c_str(), c.limit, c.pass ? "pass" : "FAIL",
-                    c.detail.c_str());
+        std::printf("   %-28s %9.2f %s %6.1f %s  %s\n", c.name.c_str(), c.value, c.comparison.c_str(), c.limit,
+                    c.pass ? "pass" : "FAIL", c.detail.c_str());
 }
 
 } // namespace
@@ -121,7 +121,8 @@ TEST(PlanningVessels, ReadsSegmentationAndPhantomVesselFiles) {
     ASSERT_FALSE(m.samples.empty());
     EXPECT_NEAR(m.samples.front().diameter_mm, 6.0, 0.2);
     // Malformed content: one clear error naming the file.
-    files::writeTextAtomic(dir / "bad.json", R"({"branches": [{"id": 1, "points_mm": [[0,0,0]], "diameters_mm": [1, 2]}]})");
+    files::writeTextAtomic(dir / "bad.json",
+                           R"({"branches": [{"id": 1, "points_mm": [[0,0,0]], "diameters_mm": [1, 2]}]})");
     try {
         loadVessels(dir / "bad.json");
         FAIL() << "accepted a branch with two diameters for one point";
@@ -155,7 +156,7 @@ TEST(PlanningPaths, ClearPathPassesWithMeasuredValues) {
     const PathReport r = check({-30, 0, 0}, {-95, 0, 0}, d);
     print("right lateral, clear", r);
     EXPECT_TRUE(r.pass);
-    EXPECT_NEAR(r.insertedLength_mm, 60.0, 1.0);          // skin at x = -90
+    EXPECT_NEAR(r.insertedLength_mm, 60.0, 1.0); // skin at x = -90
     EXPECT_NEAR(r.skinEntry_mm.x, -90.0, 1.0);
     EXPECT_NEAR(r.find("normal_liver_before_tumour")->value, 37.0, 1.5); // x -75 .. -38
     EXPECT_NEAR(r.find("bone")->value, 15.0 - 0.5 * d.diameter_mm, 1.5); // rib at z 20, radius 5
