@@ -173,7 +173,7 @@ const char* heatSinkSensitivity(Modality m) {
     case Modality::MWA:
         return "lower";
     case Modality::Laser:
-        return "moderate";
+        return "not graded (thermal; DOMAIN.md grades RFA, MWA and IRE only)";
     case Modality::IRE:
         return "none";
     }
