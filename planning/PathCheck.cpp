@@ -131,29 +131,33 @@ PathReport checkPath(const RiskMaps& maps, const TargetLesion* target, const Pla
         r.checks.push_back(c);
     }
     {
-        PathCheck c{"applicator_length", r.insertedLength_mm, applicatorLength, "mm", "<=", false, ""};
-        c.pass = c.value <= c.limit;
-        c.detail = c.pass ? "skin to tip within the applicator's working length"
-                          : "skin to tip longer than the applicator: the tip cannot be reached";
-        r.checks.push_back(c);
-    }
-    {
         PathCheck c{"angle_to_axial_plane", r.angleToAxial_deg, limits.maxAngleToAxial_deg, "deg", "<=", false, ""};
         c.pass = c.value <= c.limit;
         c.detail = c.pass ? "in or near the axial plane" : "steep craniocaudal angulation";
         r.checks.push_back(c);
     }
-    // Every needle of the applicator, from the skin plane of the central axis.
+    // Every needle of the applicator (cluster, IRE array or separately placed
+    // electrodes), each from its own skin crossing.
     std::array<double, kRiskClasses> minD;
     std::array<Vec3, kRiskClasses> where;
     minD.fill(1e4);
     NeedleScan central;
     for (size_t n = 0; n < a.needles.size(); ++n) {
         const Vec3 off = a.needles[n].tip_mm - a.probe.tip_mm;
-        const NeedleScan s = scanNeedle(maps, target, a.needles[n].tip_mm, skin + off, radius);
+        Vec3 needleSkin = skin + off;
+        if (findSkinEntry(maps, a.needles[n].tip_mm, a.needles[n].entry_mm, 600.0, needleSkin))
+            r.insertedLength_mm = std::max(r.insertedLength_mm, distance(a.needles[n].tip_mm, needleSkin));
+        const NeedleScan s = scanNeedle(maps, target, a.needles[n].tip_mm, needleSkin, radius);
         for (size_t c = 0; c < minD.size(); ++c)
             if (s.minDistance[c] < minD[c]) minD[c] = s.minDistance[c], where[c] = s.where[c];
         if (n == 0 || norm(off) < 1e-6) central = s;
+    }
+    {
+        PathCheck c{"applicator_length", r.insertedLength_mm, applicatorLength, "mm", "<=", false, ""};
+        c.pass = c.value <= c.limit;
+        c.detail = c.pass ? "skin to tip within the applicator's working length"
+                          : "skin to tip longer than the applicator: the tip cannot be reached";
+        r.checks.insert(r.checks.begin() + 1, c);
     }
     for (int c = 0; c < kRiskClasses; ++c) {
         const RiskClass rc = static_cast<RiskClass>(c);

@@ -332,13 +332,16 @@ void storePlanInCase(Case& c, const std::string& planId, const PlanRequest& req,
         if (p.extra.contains("plan") && p.extra["plan"] == planId) stale.push_back(p.id);
     for (const auto& id : stale)
         removeProbe(c, id);
-    for (const auto& a : e.applicators) {
+    // The probes as placed by the user (IRE electrodes one by one), with
+    // their device and setting resolved.
+    for (size_t i = 0; i < req.probes.size(); ++i) {
+        const Probe& q = req.probes[i];
         CaseProbe p;
-        p.id = planId + "/" + (a.probe.id.empty() ? "p" : a.probe.id);
-        p.deviceId = a.device->id;
-        p.setting = a.setting->name;
-        p.tip_mm = a.probe.tip_mm;
-        p.entry_mm = a.probe.entry_mm;
+        p.id = planId + "/" + (q.id.empty() ? "p" + std::to_string(i + 1) : q.id);
+        p.deviceId = q.deviceId.empty() ? e.device->id : q.deviceId;
+        p.setting = q.setting.empty() ? (q.deviceId.empty() ? e.setting->name : std::string()) : q.setting;
+        p.tip_mm = q.tip_mm;
+        p.entry_mm = q.entry_mm;
         p.lesionId = lesionId;
         p.extra["plan"] = planId;
         setProbe(c, p);

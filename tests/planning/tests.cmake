@@ -1,6 +1,6 @@
 irplan_add_test(planning_unit_tests SOURCES planning/ChartMarginTest.cpp
   LIBS irplan_planning LABELS planning unit)
-irplan_add_test(planning_vessel_path_tests SOURCES planning/VesselPathTest.cpp
+irplan_add_test(planning_vessel_path_tests SOURCES planning/VesselPathTest.cpp planning/IreTest.cpp
   LIBS irplan_planning LABELS planning)
 # Thermal calibrations are shared between cases: one process.
 irplan_add_test(planning_thermal_tests SOURCES planning/ThermalTest.cpp
