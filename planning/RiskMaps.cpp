@@ -155,16 +155,30 @@ RiskMaps RiskMaps::build(const LabelImage* labels, const FloatImage* ct, const V
     // Portal/hepatic veins and arteries count where their lumen is >= 3 mm.
     progress.update(0.2, "risk maps: vessel diameters");
     // Per label: an artery beside a portal vein must not inherit its width.
+    // Each label's diameters are measured on the box around its voxels only.
     auto& large = r.masks_[static_cast<size_t>(RiskClass::LargeVessel)];
     for (int l = 2; l <= 4; ++l) {
-        std::vector<std::uint8_t> one(g.voxels(), 0);
-        bool any = false;
-        for (size_t n = 0; n < one.size(); ++n)
-            if (smallVessel[n] == l) one[n] = 1, any = true;
-        if (!any) continue;
-        const std::vector<float> diam = localDiameter(one, g);
-        for (size_t n = 0; n < diam.size(); ++n)
-            if (diam[n] >= o.largeVessel_mm) large[n] = 1;
+        Box b{{g.size[0], g.size[1], g.size[2]}, {0, 0, 0}};
+        for (int k = 0; k < g.size[2]; ++k)
+            for (int j = 0; j < g.size[1]; ++j)
+                for (int i = 0; i < g.size[0]; ++i)
+                    if (smallVessel[g.offset(i, j, k)] == l) {
+                        b.lo = {std::min(b.lo[0], i), std::min(b.lo[1], j), std::min(b.lo[2], k)};
+                        b.hi = {std::max(b.hi[0], i + 1), std::max(b.hi[1], j + 1), std::max(b.hi[2], k + 1)};
+                    }
+        if (b.empty()) continue;
+        b = b.grown(2).intersected(g.box());
+        const GridGeometry sg = g.sub(b);
+        std::vector<std::uint8_t> one(sg.voxels(), 0);
+        for (int k = 0; k < sg.size[2]; ++k)
+            for (int j = 0; j < sg.size[1]; ++j)
+                for (int i = 0; i < sg.size[0]; ++i)
+                    if (smallVessel[g.offset(i + b.lo[0], j + b.lo[1], k + b.lo[2])] == l) one[sg.offset(i, j, k)] = 1;
+        const std::vector<float> diam = localDiameter(one, sg);
+        for (int k = 0; k < sg.size[2]; ++k)
+            for (int j = 0; j < sg.size[1]; ++j)
+                for (int i = 0; i < sg.size[0]; ++i)
+                    if (diam[sg.offset(i, j, k)] >= o.largeVessel_mm) large[g.offset(i + b.lo[0], j + b.lo[1], k + b.lo[2])] = 1;
     }
     if (vessels) {
         std::vector<float> painted;
