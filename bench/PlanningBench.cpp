@@ -85,7 +85,7 @@ void BM_ContextBuild(benchmark::State& state) {
     }
     state.counters["peak_MiB"] = bench::peakRssMiB();
 }
-BENCHMARK(BM_ContextBuild)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_ContextBuild)->Unit(benchmark::kMillisecond)->Iterations(1)->MeasureProcessCPUTime()->UseRealTime();
 
 // The GUI's drag loop: move the probe 0.5 mm per update and re-evaluate.
 void BM_ChartUpdate(benchmark::State& state) {
@@ -114,7 +114,7 @@ void BM_ChartUpdate(benchmark::State& state) {
     state.counters["lesion_voxels"] = static_cast<double>(ctx.target().voxels.size());
     state.counters["surface_points"] = static_cast<double>(ctx.target().surfacePoints.size());
 }
-BENCHMARK(BM_ChartUpdate)->Unit(benchmark::kMillisecond)->Iterations(200);
+BENCHMARK(BM_ChartUpdate)->Unit(benchmark::kMillisecond)->Iterations(200)->MeasureProcessCPUTime()->UseRealTime();
 
 // The largest lesion (34 mm) with the cluster zone, for the worst case.
 void BM_ChartUpdateLargestLesion(benchmark::State& state) {
@@ -132,7 +132,7 @@ void BM_ChartUpdateLargestLesion(benchmark::State& state) {
         benchmark::DoNotOptimize(evaluateChart(ctx, r).margin.minimal_mm);
     state.counters["lesion_voxels"] = static_cast<double>(ctx.target().voxels.size());
 }
-BENCHMARK(BM_ChartUpdateLargestLesion)->Unit(benchmark::kMillisecond)->Iterations(100);
+BENCHMARK(BM_ChartUpdateLargestLesion)->Unit(benchmark::kMillisecond)->Iterations(100)->MeasureProcessCPUTime()->UseRealTime();
 
 void BM_ThermalCalibration(benchmark::State& state) {
     const Device& d = catalogue().require(state.range(0) ? "mwa-single-14g" : "rfa-single-17g");
@@ -145,7 +145,7 @@ void BM_ThermalCalibration(benchmark::State& state) {
         state.counters["width_err_pct"] = c.widthError_pct;
     }
 }
-BENCHMARK(BM_ThermalCalibration)->Arg(0)->Arg(1)->ArgNames({"mwa"})->Unit(benchmark::kSecond)->Iterations(1);
+BENCHMARK(BM_ThermalCalibration)->Arg(0)->Arg(1)->ArgNames({"mwa"})->Unit(benchmark::kSecond)->Iterations(1)->MeasureProcessCPUTime()->UseRealTime();
 
 // The reference problem: 10 minutes in an 8 cm cube at 1 mm.
 void BM_ThermalFull8cmCube10min(benchmark::State& state) {
@@ -176,7 +176,7 @@ BENCHMARK(BM_ThermalFull8cmCube10min)
     ->ArgNames({"threads"})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3)
-    ->UseRealTime();
+    ->MeasureProcessCPUTime()->UseRealTime();
 
 // Plan-level thermal on lesion 2 (vessels as heat sinks): preview and full.
 void BM_ThermalPlan(benchmark::State& state) {
@@ -207,7 +207,7 @@ BENCHMARK(BM_ThermalPlan)
     ->ArgNames({"full"})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3)
-    ->UseRealTime();
+    ->MeasureProcessCPUTime()->UseRealTime();
 
 void BM_IreField4Electrodes(benchmark::State& state) {
     const Device& d = catalogue().require("ire-19g");
@@ -223,7 +223,7 @@ void BM_IreField4Electrodes(benchmark::State& state) {
         state.counters["zone_mL"] = r.field.insideCount() * 1e-3;
     }
 }
-BENCHMARK(BM_IreField4Electrodes)->Unit(benchmark::kMillisecond)->Iterations(2)->UseRealTime();
+BENCHMARK(BM_IreField4Electrodes)->Unit(benchmark::kMillisecond)->Iterations(2)->MeasureProcessCPUTime()->UseRealTime();
 
 void BM_Proposals(benchmark::State& state) {
     PhantomSetup& s = phantomSetup();
@@ -245,7 +245,7 @@ BENCHMARK(BM_Proposals)
     ->ArgNames({"lesion"})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1)
-    ->UseRealTime();
+    ->MeasureProcessCPUTime()->UseRealTime();
 
 void BM_FullPlanEvaluation(benchmark::State& state) {
     PhantomSetup& s = phantomSetup();
@@ -257,7 +257,7 @@ void BM_FullPlanEvaluation(benchmark::State& state) {
         state.counters["p_margin"] = e.robust ? e.robust->pMarginReached : -1;
     }
 }
-BENCHMARK(BM_FullPlanEvaluation)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK(BM_FullPlanEvaluation)->Unit(benchmark::kMillisecond)->Iterations(3)->MeasureProcessCPUTime()->UseRealTime();
 
 } // namespace
 
