@@ -1,0 +1,2 @@
+irplan_add_bench(planning_bench PlanningBench.cpp)
+target_link_libraries(planning_bench PRIVATE irplan_planning irplan_phantom)
