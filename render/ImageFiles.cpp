@@ -81,6 +81,7 @@ ImageComparison compareImages(const RgbaImage& rendered, const RgbaImage& baseli
     auto diff = vtkSmartPointer<vtkImageDifference>::New();
     diff->SetInputData(toVtk(rendered, 3));
     diff->SetImageData(toVtk(baseline, 3));
+    diff->SetThreshold(16); // per channel; VTK's default of 105 lets real changes pass
     diff->Update();
     ImageComparison out;
     out.error = diff->GetThresholdedError();

@@ -16,9 +16,8 @@ struct ImageComparison {
     double differingPixels = 0; // fraction of pixels with any channel differing by > 16
     RgbaImage diff;          // per-pixel difference, for inspection
 };
-// Compares two pictures of the same size with vtkImageDifference (its default
-// per-channel threshold of 105 absorbs anti-aliasing-like jitter). Throws when
-// the sizes differ.
+// Compares two pictures of the same size with vtkImageDifference (per-channel
+// threshold 16, shifts of one pixel allowed). Throws when the sizes differ.
 ImageComparison compareImages(const RgbaImage& rendered, const RgbaImage& baseline);
 
 // Pastes `tile` into `canvas` at (x, y).

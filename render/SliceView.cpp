@@ -217,7 +217,7 @@ void SliceView::render() {
         d.lines.add(cu + gap, cv, uMax, cv, horizontal, 0.1);
     }
     d.texts.begin();
-    const int small = std::clamp(static_cast<int>(H / 42), 11, 18);
+    const int small = std::clamp(static_cast<int>(H / 40), 12, 18);
     const int big = std::clamp(static_cast<int>(H / 26), 14, 30);
     auto toDisplay = [&](const Vec3& p, double& x, double& y) {
         lpsToPixel(p, x, y);
@@ -245,7 +245,8 @@ void SliceView::render() {
         d.lines.circle(tu, tv, r, c, 0.2);
         double x, y;
         toDisplay(probe.tip_mm, x, y);
-        d.texts.add(probe.id, x + 8, y + 8, {small, c, true, -1, -1});
+        // Up and to the left of the tip: measurements label to the right.
+        d.texts.add(probe.id, x - 8, y + 8, {small, c, true, 1, -1});
     }
     for (const auto& m : a.measurements) {
         if (kind_ == ViewKind::PetMip) continue;
@@ -266,6 +267,7 @@ void SliceView::render() {
             d.lines.add(au - 6 * s, av, au + 6 * s, av, kMeasure, 0.3);
             d.lines.add(au, av - 6 * s, au, av + 6 * s, kMeasure, 0.3);
             toDisplay(m.a, x, y);
+            y -= small + 10; // below the point, clear of a probe label above it
         }
         d.texts.add(m.text, x + 8, y + 6, {small, kMeasure, true, -1, -1});
     }

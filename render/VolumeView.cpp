@@ -18,7 +18,9 @@
 #include <vtkTubeFilter.h>
 #include <vtkVolume.h>
 
+#include <algorithm>
 #include <chrono>
+#include <iomanip>
 #include <cmath>
 #include <sstream>
 
@@ -279,7 +281,7 @@ void VolumeView::render() {
     if (width_ <= 0 || height_ <= 0) return;
     Impl& d = *impl_;
     const auto t0 = std::chrono::steady_clock::now();
-    d.fused.apply(d.settings, interactive_);
+    d.fused.apply(d.settings, interactive_, width_, height_, restSampleDistance_);
     d.renderer->ResetCameraClippingRange();
     // Keep the orientation cube turned like the scene.
     vtkCamera* cam = d.renderer->GetActiveCamera();
@@ -321,10 +323,16 @@ void VolumeView::render() {
         t << "3D " << volumePresetName(d.settings.preset3d);
         if (d.fused.data()->downsample > 1) t << ", volume at 1/" << d.fused.data()->downsample << " resolution";
         if (interactive_) t << ", interactive";
+        else if (restSampleDistance_ > 1.01) t << ", 1 ray per " << std::fixed << std::setprecision(1) << restSampleDistance_ << " pixels (time budget)";
         bottomLine(t.str(), kText);
     }
     d.canvas.render();
     lastFrameMs_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    if (!interactive_ && restBudgetMs_ > 0 && d.fused.hasData()) {
+        // Frame time grows with the number of rays: aim the next frame at the budget.
+        const double fullMs = lastFrameMs_ * restSampleDistance_ * restSampleDistance_;
+        restSampleDistance_ = std::clamp(std::sqrt(fullMs / restBudgetMs_), 1.0, 4.0);
+    }
 }
 
 RgbaImage VolumeView::capture() { return impl_->canvas.capture(); }

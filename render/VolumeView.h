@@ -37,6 +37,12 @@ public:
     // coarser ray steps); full quality again when interaction stops.
     void setInteractive(bool interactive);
     bool interactive() const { return interactive_; }
+    // A time budget for frames at rest (0 = none: every pixel, as in screenshots).
+    // With software OpenGL a full-resolution frame of a large window takes seconds
+    // and blocks the window; with a budget the next frames at rest cast fewer rays
+    // (down to 1/4 per axis) so they take about that long. Say so on screen.
+    void setRestFrameBudget(double ms) { restBudgetMs_ = ms; }
+    double restSampleDistance() const { return restSampleDistance_; }
 
     // Camera: anterior view (patient's right on the screen's left) after reset.
     void resetCamera();
@@ -59,6 +65,8 @@ private:
     int width_ = 0, height_ = 0;
     bool interactive_ = false;
     double lastFrameMs_ = 0;
+    double restBudgetMs_ = 0;
+    double restSampleDistance_ = 1.0;
 };
 
 } // namespace irplan::render

@@ -1,23 +1,23 @@
 // IRPlan's fused CT + PET ray cast: fragment-shader code spliced into VTK 9.1's
 // GPU ray caster (vtkOpenGLGPUVolumeRayCastMapper) through vtkShaderProperty.
-// The volume has two 16-bit components on the CT grid: 0 = CT (HU + offset),
-// 1 = PET resampled through the case transform (display units / scale). Each
-// sample gets the CT colour/opacity from a piecewise-linear preset (vessels,
-// bone, soft tissue), optional gradient shading, and the PET colour map on top;
-// both are composited in one pass (front to back).
+// The volume has three 16-bit components on the CT grid: 0 = CT (HU + offset),
+// 1 = PET resampled through the case transform (display units / scale),
+// 2 = diffuse light of the CT's surfaces. Each sample gets the CT colour/opacity
+// from a piecewise-linear preset (vessels, bone, soft tissue), the light, and the
+// PET colour map on top; both are composited in one pass (front to back).
 //
 // The section after IRPLAN::Dec is added to //VTK::Shading::Dec (functions),
 // the section after IRPLAN::Impl replaces //VTK::Shading::Impl (one sample).
 // Uniforms u_* are declared by VTK from the custom uniforms render/ sets.
+// Shading comes from a third component precomputed on the CPU (a light fixed to
+// the patient, from the front and above): a gradient in the shader costs three
+// more texture fetches per sample, and on Mesa's llvmpipe fetches are the frame
+// time (branches do not help: both sides run for all pixels).
 
 //IRPLAN::Dec
-float irplanCtHu(vec3 pos)
-{
-  vec4 s = texture3D(in_volume[0], pos) * in_volume_scale[0] + in_volume_bias[0];
-  return mix(in_scalarsRange[0].x, in_scalarsRange[0].y, s.r) - u_ctOffset;
-}
-
-// Piecewise-linear CT transfer function: HU -> colour and opacity per millimetre.
+// Piecewise-linear CT transfer function: HU -> colour and opacity of one sample
+// (render/ converts the presets' opacities per millimetre to the current ray step
+// on the CPU: a per-sample pow() costs llvmpipe more than the whole rest).
 vec4 irplanCtColour(float hu)
 {
   if (hu <= u_ctHu[0]) return u_ctRgba[0];
@@ -47,21 +47,9 @@ vec3 irplanPetColour(float t)
       vec4 s = texture3D(in_volume[0], g_dataPos) * in_volume_scale[0] + in_volume_bias[0];
       float hu = mix(in_scalarsRange[0].x, in_scalarsRange[0].y, s.r) - u_ctOffset;
       vec4 ct = irplanCtColour(hu);
-      if (u_shading > 0.5 && ct.a > 0.001)
-      {
-        // Gradient of the CT by central differences: a headlight makes vessel and
-        // bone surfaces read as shapes, not as fog.
-        vec3 d = in_cellStep[0];
-        vec3 g = vec3(irplanCtHu(g_dataPos + vec3(d.x, 0.0, 0.0)) - irplanCtHu(g_dataPos - vec3(d.x, 0.0, 0.0)),
-                      irplanCtHu(g_dataPos + vec3(0.0, d.y, 0.0)) - irplanCtHu(g_dataPos - vec3(0.0, d.y, 0.0)),
-                      irplanCtHu(g_dataPos + vec3(0.0, 0.0, d.z)) - irplanCtHu(g_dataPos - vec3(0.0, 0.0, d.z)));
-        float len = length(g);
-        if (len > 1.0)
-        {
-          float facing = abs(dot(g / len, normalize(g_dirStep)));
-          ct.rgb *= 0.3 + 0.7 * facing;
-        }
-      }
+      // Diffuse light of the CT's surfaces, 1 where the CT is flat (u_shading 0: none).
+      float light = mix(in_scalarsRange[2].x, in_scalarsRange[2].y, s.b) / 65535.0;
+      ct.rgb *= mix(1.0, 0.25 + 0.75 * light, u_shading);
       vec4 pet = vec4(0.0);
       if (u_petOn > 0.5)
       {
@@ -70,14 +58,12 @@ vec3 irplanPetColour(float t)
         float t = (value - u_petLow) / max(u_petHigh - u_petLow, 1e-6);
         float opacity = (value - u_petCut) / max(u_petHigh - u_petCut, 1e-6);
         if (opacity > 0.0)
-          pet = vec4(irplanPetColour(t), u_petOpacity * clamp(opacity, 0.0, 1.0));
+          pet = vec4(irplanPetColour(t), u_petOpacity * min(opacity, 1.0));
       }
       float a = 1.0 - (1.0 - ct.a) * (1.0 - pet.a);
       if (a > 0.0)
       {
         vec3 c = (ct.rgb * ct.a + pet.rgb * pet.a) / (ct.a + pet.a);
-        // Opacities are per millimetre; a sample spans u_stepMm.
-        a = 1.0 - pow(1.0 - min(a, 0.999), u_stepMm);
         g_fragColor.rgb += (1.0 - g_fragColor.a) * c * a;
         g_fragColor.a += (1.0 - g_fragColor.a) * a;
       }

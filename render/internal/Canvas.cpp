@@ -19,18 +19,37 @@
 
 #include <X11/Xlib.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <mutex>
+#include <string>
+#include <thread>
 #include <cstring>
 
 namespace irplan::render {
 
 bool displayAvailable() {
+    // One connection stays open for the life of the process: an X server such as
+    // Xvfb resets when its last client leaves, and a connection attempted during
+    // the reset fails. Holding one keeps the server up while VTK opens its own;
+    // a few retries ride out a reset already under way.
+    static std::mutex m;
+    static Display* held = nullptr;
+    static std::string heldName;
+    std::lock_guard<std::mutex> lock(m);
     const char* name = std::getenv("DISPLAY");
     if (!name || !*name) return false;
-    Display* d = XOpenDisplay(name);
-    if (!d) return false;
-    XCloseDisplay(d);
-    return true;
+    if (held && heldName == name) return true;
+    for (int attempt = 0; attempt < 20; ++attempt) {
+        if (Display* d = XOpenDisplay(name)) {
+            if (held) XCloseDisplay(held);
+            held = d;
+            heldName = name;
+            return true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
 }
 
 namespace detail {
@@ -107,10 +126,12 @@ void Canvas::render() {
         // cache believes is bound may not be, so make it bind again.
         gl->GetShaderCache()->ReleaseCurrentShader();
         window_->Render();
+        window_->WaitForCompletion(); // frame times below are the real cost, not queued work
         gl->GetState()->Pop();
         glBindFramebuffer(GL_FRAMEBUFFER, 0);
     } else {
         window_->Render();
+        window_->WaitForCompletion();
     }
     rendered_ = true;
 }

@@ -1,6 +1,6 @@
 #pragma once
 // The fused CT + PET volume of the 3D view (internal to render/): a
-// two-component vtkImageData rendered by vtkGPUVolumeRayCastMapper with the
+// three-component vtkImageData rendered by vtkGPUVolumeRayCastMapper with the
 // project's shader (shaders/fused_raycast.glsl) spliced in.
 #include "render/FusedVolume.h"
 
@@ -22,7 +22,8 @@ public:
     bool hasData() const { return data_ != nullptr; }
     const FusedVolumeData* data() const { return data_.get(); }
     // Pushes the display settings into the shader's uniforms.
-    void apply(const DisplaySettings& settings, bool interactive);
+    // restSampleDistance: rays per pixel side at rest (1 = every pixel).
+    void apply(const DisplaySettings& settings, bool interactive, int width, int height, double restSampleDistance = 1.0);
 
 private:
     std::shared_ptr<const FusedVolumeData> data_;

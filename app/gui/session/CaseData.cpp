@@ -33,7 +33,7 @@ void petAlignment(const Case& c, const std::string& ctId, const std::string& pet
         if (t.fixedId != ctId || t.movingId != petId) continue;
         if (t.kind == "affine" && t.matrixFixedToMoving) {
             ctToPet = Affine::fromRowMajor4x4(*t.matrixFixedToMoving);
-            description = "transform '" + t.id + "'" + (t.preset.empty() ? "" : " (" + t.preset + ")");
+            description = "'" + t.id + "'" + (t.preset.empty() ? "" : " (" + t.preset + ")");
             if (t.qaVerdict == "fail") {
                 warnings.push_back("registration '" + t.id + "' FAILED its quality checks: the PET may be misplaced");
                 description += " QA FAIL";

@@ -264,18 +264,23 @@ void runCommand(const std::string& line, Viewer& viewer, Frontend& frontend) {
     }
 }
 
+std::string ScriptRunner::where(const ScriptLine& line) {
+    // Lines numbered <= 0 come from the command line (files to open), not from a script file.
+    if (line.number <= 0) return "";
+    return "script line " + std::to_string(line.number) + ": ";
+}
+
 bool ScriptRunner::step(Viewer& viewer, Frontend& frontend) {
     if (done()) return false;
     if (viewer.tasks().busy()) return false;
     // Background work that failed fails the script at the command that started it.
     const auto errors = viewer.takeTaskErrors();
-    if (!errors.empty() && next_ > 0)
-        throw Error("script line " + std::to_string(lines_[next_ - 1].number) + ": " + errors.front());
+    if (!errors.empty() && next_ > 0) throw Error(where(lines_[next_ - 1]) + errors.front());
     const ScriptLine& line = lines_[next_++];
     try {
         runCommand(line.text, viewer, frontend);
     } catch (const Error& e) {
-        throw Error("script line " + std::to_string(line.number) + ": " + e.what());
+        throw Error(where(line) + e.what());
     }
     return true;
 }
@@ -289,8 +294,7 @@ void ScriptRunner::runAll(Viewer& viewer, Frontend& frontend) {
     viewer.tasks().waitIdle();
     viewer.poll();
     const auto errors = viewer.takeTaskErrors();
-    if (!errors.empty())
-        throw Error("script line " + std::to_string(lines_.empty() ? 0 : lines_.back().number) + ": " + errors.front());
+    if (!errors.empty()) throw Error((lines_.empty() ? std::string() : where(lines_.back())) + errors.front());
 }
 
 } // namespace irplan::viewer

@@ -50,6 +50,7 @@ public:
     size_t size() const { return lines_.size(); }
 
 private:
+    static std::string where(const ScriptLine& line);
     std::vector<ScriptLine> lines_;
     size_t next_ = 0;
 };

@@ -119,7 +119,7 @@ render::SliceAnnotations ViewSet::annotations(const Viewer& viewer, ViewKind vie
         }
         a.colourBar = bar;
         const bool registered = scene.pet.ctToPet.has_value();
-        a.infoLines.push_back(registered ? "PET aligned by " + scene.pet.alignment : "PET NOT REGISTERED (scanner coordinates)");
+        a.infoLines.push_back(registered ? "PET aligned: " + scene.pet.alignment : "PET NOT REGISTERED (scanner coordinates)");
         if (!q.isSuv) a.infoLines.push_back("values in " + q.unit + ": SUV unavailable");
         a.infoWarning = !registered || !q.isSuv;
     }

@@ -169,6 +169,9 @@ int runGui(const std::vector<ScriptLine>& script, int width, int height, bool ex
         canvas.hooks.makeCurrent = [window] { glfwMakeContextCurrent(window); };
         canvas.hooks.isCurrent = [window] { return glfwGetCurrentContext() == window; };
         ViewSet views(canvas);
+        // Software OpenGL takes seconds for a full-resolution ray cast of a large view:
+        // keep frames at rest to about 1.5 s so the window stays usable.
+        views.volume().setRestFrameBudget(1500);
         GuiFrontend frontend(window, viewer, views);
         ScriptRunner runner(script);
         FileBrowser browser;
