@@ -283,14 +283,16 @@ void VolumeView::render() {
     const auto t0 = std::chrono::steady_clock::now();
     d.fused.apply(d.settings, interactive_, width_, height_, restSampleDistance_);
     d.renderer->ResetCameraClippingRange();
-    // Keep the orientation cube turned like the scene.
+    // Keep the orientation cube turned like the scene, in a square corner of the view.
+    const double side = std::clamp(0.16 * std::min(width_, height_), 48.0, 140.0);
+    d.cubeRenderer->SetViewport(1.0 - (side + 6) / width_, 6.0 / height_, 1.0 - 6.0 / width_, (side + 6) / height_);
     vtkCamera* cam = d.renderer->GetActiveCamera();
     vtkCamera* cubeCam = d.cubeRenderer->GetActiveCamera();
     double dir[3], up[3];
     cam->GetDirectionOfProjection(dir);
     cam->GetViewUp(up);
     cubeCam->SetFocalPoint(0, 0, 0);
-    cubeCam->SetPosition(-dir[0] * 4, -dir[1] * 4, -dir[2] * 4);
+    cubeCam->SetPosition(-dir[0] * 5, -dir[1] * 5, -dir[2] * 5);
     cubeCam->SetViewUp(up);
     cubeCam->SetViewAngle(30);
     d.cubeRenderer->ResetCameraClippingRange();

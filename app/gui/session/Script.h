@@ -21,6 +21,8 @@ public:
     virtual void resetViews() = 0;
     virtual void set3dAngles(double azimuth_deg, double elevation_deg) = 0;
     virtual void quit() = 0;
+    // Brings a side panel to the front (window only; headless has no panels).
+    virtual void showPanel(const std::string& /*name*/) {}
 };
 
 struct ScriptLine {

@@ -17,6 +17,7 @@
 #include <GLFW/glfw3.h>
 #include <GL/gl.h>
 
+#include <cctype>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -47,6 +48,13 @@ public:
         views_.markDirty(ViewKind::ThreeD);
     }
     void quit() override { quit_ = true; }
+    void showPanel(const std::string& name) override { panel_ = name; }
+    // The panel a script asked for, once.
+    std::string takePanelRequest() {
+        std::string p;
+        p.swap(panel_);
+        return p;
+    }
 
     bool quitRequested() const { return quit_; }
     bool busy() const { return pending_.has_value(); }
@@ -79,6 +87,7 @@ private:
     std::optional<fs::path> pending_;
     std::optional<std::pair<int, int>> wantedSize_;
     bool quit_ = false;
+    std::string panel_;
 };
 
 void setupStyle(GuiState& gui, GLFWwindow* window) {
@@ -248,11 +257,16 @@ int runGui(const std::vector<ScriptLine>& script, int width, int height, bool ex
             ImGui::SetNextWindowSize(ImVec2(panelWidth, bodyHeight));
             ImGui::Begin("##panels", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove);
             if (ImGui::BeginTabBar("panels")) {
-                for (Panel* p : panels)
-                    if (ImGui::BeginTabItem(p->title())) {
+                const std::string wanted = frontend.takePanelRequest();
+                for (Panel* p : panels) {
+                    std::string lower = p->title();
+                    for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+                    const ImGuiTabItemFlags flags = lower == wanted ? ImGuiTabItemFlags_SetSelected : 0;
+                    if (ImGui::BeginTabItem(p->title(), nullptr, flags)) {
                         p->draw();
                         ImGui::EndTabItem();
                     }
+                }
                 ImGui::EndTabBar();
             }
             ImGui::End();
