@@ -294,7 +294,9 @@ void SliceView::render() {
         d.texts.add(e.top, W / 2, H - 4, {big, kOrientation, true, 0, 1});
         d.texts.add(e.bottom, W / 2, 4, {big, kOrientation, true, 0, -1});
     }
-    if (!a.title.empty()) d.texts.add(a.title, 8, H - 6, {small, kText, false, -1, 1});
+    // In a narrow view the title would run into the top orientation letter: put it below.
+    const double titleY = W < 40.0 * small ? H - big - 8 : H - 6;
+    if (!a.title.empty()) d.texts.add(a.title, 8, titleY, {small, kText, false, -1, 1});
     if (!a.windowText.empty()) d.texts.add(a.windowText, 8, 6, {small, kText, false, -1, -1});
     for (size_t i = 0; i < a.infoLines.size(); ++i) {
         // Above the band of the bottom orientation letter, which must stay readable.
