@@ -17,10 +17,10 @@ add_library(irplan_viewer STATIC
   ${IRPLAN_GUI_DIR}/session/Viewer.cpp ${IRPLAN_GUI_DIR}/session/ViewerEdits.cpp
   ${IRPLAN_GUI_DIR}/session/Layout.cpp ${IRPLAN_GUI_DIR}/session/ViewSet.cpp
   ${IRPLAN_GUI_DIR}/session/Script.cpp ${IRPLAN_GUI_DIR}/session/Headless.cpp
-  ${IRPLAN_GUI_DIR}/session/XServer.cpp ${IRPLAN_GUI_DIR}/session/RecentCases.cpp
+  ${IRPLAN_GUI_DIR}/session/XServer.cpp ${IRPLAN_GUI_DIR}/session/RecentCases.cpp ${IRPLAN_GUI_DIR}/session/Tour.cpp
   ${IRPLAN_GUI_DIR}/window/GuiApp.cpp ${IRPLAN_GUI_DIR}/window/ViewArea.cpp
   ${IRPLAN_GUI_DIR}/window/Panels.cpp ${IRPLAN_GUI_DIR}/window/CasePanel.cpp
-  ${IRPLAN_GUI_DIR}/window/FileBrowser.cpp
+  ${IRPLAN_GUI_DIR}/window/FileBrowser.cpp ${IRPLAN_GUI_DIR}/window/TeachingPanel.cpp
   ${IRPLAN_GUI_DIR}/Launch.cpp)
 irplan_target_defaults(irplan_viewer)
 target_link_libraries(irplan_viewer PUBLIC irplan_render irplan_io irplan_phantom

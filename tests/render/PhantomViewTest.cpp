@@ -3,6 +3,8 @@
 // without it; the MIP peaks at the hottest lesion; the read-out says SUVbw.
 #include "RenderTestSupport.h"
 #include "app/gui/session/PhantomCase.h"
+#include "app/gui/session/Script.h"
+#include "app/gui/session/Tour.h"
 #include "app/gui/session/Viewer.h"
 #include "core/Files.h"
 #include "render/SliceView.h"
@@ -147,4 +149,38 @@ TEST_F(PhantomView, ReadoutSaysSuvAndHu) {
     EXPECT_NEAR(*r.ctValue, 150.0, 50.0); // arterial HU of lesion 1, with 12 HU noise
     EXPECT_EQ(r.label, 101);
     EXPECT_NE(r.text().find("R "), std::string::npos); // lesion 1 is in the right lobe
+}
+
+namespace {
+struct NullFrontend : Frontend {
+    void screenshot(const std::filesystem::path&) override {}
+    void setSize(int, int) override {}
+    void zoom(ViewKind, double) override {}
+    void resetViews() override {}
+    void set3dAngles(double, double) override {}
+    void quit() override {}
+};
+} // namespace
+
+// Every step of the teaching tour runs on the phantom it was written for, and the
+// facts it points at hold there: lesion 4 is subtle on arterial CT but hot on PET.
+TEST_F(PhantomView, TeachingTourRunsOnThePhantom) {
+    ASSERT_TRUE(tourFits(viewer_->currentCase().name)) << viewer_->currentCase().name;
+    NullFrontend f;
+    for (const auto& step : phantomTour())
+        for (const auto& cmd : step.commands) {
+            EXPECT_NO_THROW(runCommand(cmd, *viewer_, f)) << step.title << ": " << cmd;
+            viewer_->tasks().waitIdle();
+            viewer_->poll();
+        }
+    EXPECT_TRUE(viewer_->takeTaskErrors().empty());
+    runCommand("use-ct ct", *viewer_, f);
+    viewer_->tasks().waitIdle();
+    viewer_->poll();
+    const Vec3 c4 = viewer_->images().labelInfo.at(104).centroid_mm;
+    const Vec3 liver = viewer_->images().labelInfo.at(1).centroid_mm;
+    const Readout lesion = viewer_->readout(c4), background = viewer_->readout(liver);
+    std::printf("lesion 4: %s\nliver: %s\n", lesion.text().c_str(), background.text().c_str());
+    EXPECT_GT(*lesion.petValue, 2.0 * *background.petValue);
+    EXPECT_NEAR(*lesion.ctValue, *background.ctValue, 50.0); // within CT noise of the liver
 }

@@ -120,7 +120,7 @@ std::string scriptHelp() {
            "ruler X,Y,Z X,Y,Z | point X,Y,Z | remove-measurement ID | undo | redo\n"
            "zoom VIEW FACTOR | reset-views | size WxH\n"
            "hover X,Y,Z (prints the read-out) | state PATH (viewer state as JSON) | screenshot PATH\n"
-           "panel case|display|measure|log (window only) | echo TEXT | wait | quit\n";
+           "panel case|display|measure|teaching|log (window only) | echo TEXT | wait | quit\n";
 }
 
 void runCommand(const std::string& line, Viewer& viewer, Frontend& frontend) {
@@ -258,10 +258,10 @@ void runCommand(const std::string& line, Viewer& viewer, Frontend& frontend) {
     } else if (cmd == "wait") {
         // Every command already waits for the previous one's background work.
     } else if (cmd == "panel") {
-        need(a, 1, "panel case|display|measure|log");
+        need(a, 1, "panel case|display|measure|teaching|log");
         const std::string& name = a.positional[0];
-        if (name != "case" && name != "display" && name != "measure" && name != "log")
-            throw Error("unknown panel '" + name + "' (case, display, measure, log)");
+        if (name != "case" && name != "display" && name != "measure" && name != "teaching" && name != "log")
+            throw Error("unknown panel '" + name + "' (case, display, measure, teaching, log)");
         frontend.showPanel(name);
     } else if (cmd == "quit") {
         frontend.quit();

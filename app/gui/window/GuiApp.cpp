@@ -188,8 +188,9 @@ int runGui(const std::vector<ScriptLine>& script, int width, int height, bool ex
         CasePanel casePanel(viewer, gui, browser, recent);
         DisplayPanel displayPanel(viewer, views, gui);
         MeasurePanel measurePanel(viewer, gui);
+        TeachingPanel teachingPanel(viewer, frontend, gui);
         LogPanel logPanel(gui);
-        std::vector<Panel*> panels{&casePanel, &displayPanel, &measurePanel, &logPanel};
+        std::vector<Panel*> panels{&casePanel, &displayPanel, &measurePanel, &teachingPanel, &logPanel};
         ViewArea area(viewer, views, gui);
         int framesWaited = 0;
 

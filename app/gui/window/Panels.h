@@ -3,6 +3,7 @@
 // state and calls the command layer's functions (the same ones scripts use).
 // Registration, segmentation and planning panels drop in beside these.
 #include "app/gui/session/RecentCases.h"
+#include "app/gui/session/Script.h"
 #include "app/gui/session/ViewSet.h"
 #include "app/gui/window/FileBrowser.h"
 #include "app/gui/window/GuiState.h"
@@ -73,6 +74,21 @@ public:
 private:
     Viewer& viewer_;
     GuiState& gui_;
+};
+
+// The guided tour of the demo phantom (session/Tour.h), run through the script commands.
+class TeachingPanel : public Panel {
+public:
+    TeachingPanel(Viewer& viewer, Frontend& frontend, GuiState& gui) : viewer_(viewer), frontend_(frontend), gui_(gui) {}
+    const char* title() const override { return "Teaching"; }
+    void draw() override;
+
+private:
+    void show(size_t step);
+    Viewer& viewer_;
+    Frontend& frontend_;
+    GuiState& gui_;
+    size_t step_ = static_cast<size_t>(-1);
 };
 
 class LogPanel : public Panel {
