@@ -4,18 +4,15 @@
 #include "render/internal/Canvas.h"
 #include "render/internal/FusedVolumeActor.h"
 #include "render/internal/Overlay.h"
+#include "render/internal/SceneActors.h"
 #include "render/internal/Surfaces.h"
 
 #include <vtkActor.h>
 #include <vtkAnnotatedCubeActor.h>
-#include <vtkAppendPolyData.h>
 #include <vtkCamera.h>
-#include <vtkLineSource.h>
 #include <vtkPolyDataMapper.h>
 #include <vtkProperty.h>
 #include <vtkRenderer.h>
-#include <vtkSphereSource.h>
-#include <vtkTubeFilter.h>
 #include <vtkVolume.h>
 
 #include <algorithm>
@@ -28,11 +25,6 @@ namespace irplan::render {
 
 namespace {
 const Rgb kText{0.92f, 0.92f, 0.92f};
-const Rgb kProbe{0.2f, 0.9f, 1.0f};
-
-// Opacity of a label's surface in 3D: the liver is a translucent envelope,
-// vessels and lesions solid.
-double surfaceOpacity(int label) { return label == 1 ? 0.12 : 1.0; }
 } // namespace
 
 struct VolumeView::Impl {
@@ -41,12 +33,10 @@ struct VolumeView::Impl {
     vtkNew<vtkRenderer> cubeRenderer;
     vtkNew<vtkAnnotatedCubeActor> cube;
     detail::FusedVolumeActor fused;
-    std::vector<vtkSmartPointer<vtkActor>> surfaceActors;
-    std::shared_ptr<const LabelSurfaces> surfaces;
-    vtkNew<vtkActor> vesselActor;
-    std::shared_ptr<const VesselTubes> tubes;
+    detail::LabelSurfaceActors surfaces;
+    detail::VesselTubeActor vessels;
+    detail::ProbeActors probes;
     std::string vesselSource;
-    vtkNew<vtkActor> probeActor;
     detail::LineBatch crosshair;
     vtkNew<vtkPolyDataMapper> crosshairMapper;
     vtkNew<vtkActor> crosshairActor;
@@ -55,16 +45,11 @@ struct VolumeView::Impl {
     std::string title;
     bool cameraSet = false;
 
-    explicit Impl(const CanvasOptions& options) : canvas(options), texts(renderer) {
+    explicit Impl(const CanvasOptions& options)
+        : canvas(options), surfaces(renderer), vessels(renderer), probes(renderer), texts(renderer) {
         renderer->SetBackground(0.02, 0.02, 0.04);
         renderer->SetBackgroundAlpha(1.0);
         renderer->AddVolume(fused.volume());
-        vesselActor->SetVisibility(0);
-        renderer->AddActor(vesselActor);
-        probeActor->SetVisibility(0);
-        probeActor->GetProperty()->SetColor(kProbe.r, kProbe.g, kProbe.b);
-        probeActor->GetProperty()->SetSpecular(0.4);
-        renderer->AddActor(probeActor);
         crosshairMapper->SetInputData(crosshair.polyData());
         crosshairActor->SetMapper(crosshairMapper);
         crosshairActor->GetProperty()->SetLineWidth(2);
@@ -119,82 +104,21 @@ void VolumeView::setVolume(std::shared_ptr<const FusedVolumeData> volume) {
 
 void VolumeView::setSurfaces(std::shared_ptr<const LabelSurfaces> surfaces, const std::set<int>& hidden) {
     Impl& d = *impl_;
-    for (auto& a : d.surfaceActors) d.renderer->RemoveActor(a);
-    d.surfaceActors.clear();
-    d.surfaces = std::move(surfaces);
-    if (!d.surfaces) return;
-    for (const auto& item : d.surfaces->items) {
-        // Vessel labels are drawn as tubes coloured by diameter when centrelines exist.
-        const bool vessel = item.label >= 2 && item.label <= 6;
-        if (vessel && d.tubes) continue;
-        if (hidden.count(item.label)) continue;
-        auto mapper = vtkSmartPointer<vtkPolyDataMapper>::New();
-        mapper->SetInputData(item.mesh);
-        mapper->ScalarVisibilityOff();
-        auto actor = vtkSmartPointer<vtkActor>::New();
-        actor->SetMapper(mapper);
-        const Rgb c = labelColour(item.label);
-        actor->GetProperty()->SetColor(c.r, c.g, c.b);
-        actor->GetProperty()->SetOpacity(surfaceOpacity(item.label));
-        actor->GetProperty()->SetSpecular(0.2);
-        d.renderer->AddActor(actor);
-        d.surfaceActors.push_back(actor);
-    }
+    d.surfaces.set(std::move(surfaces), hidden, d.vessels.tubes() != nullptr);
+    d.surfaces.setVisible(d.settings.surfaces3d);
     if (!d.cameraSet) resetCamera();
 }
 
 void VolumeView::setVesselTubes(std::shared_ptr<const VesselTubes> tubes, const std::string& source) {
     Impl& d = *impl_;
-    d.tubes = std::move(tubes);
+    d.vessels.set(std::move(tubes));
+    d.vessels.setVisible(d.settings.surfaces3d);
     d.vesselSource = source;
-    if (!d.tubes || !d.tubes->mesh) {
-        d.vesselActor->SetVisibility(0);
-        return;
-    }
-    auto mapper = vtkSmartPointer<vtkPolyDataMapper>::New();
-    mapper->SetInputData(d.tubes->mesh);
-    mapper->SetScalarModeToUsePointFieldData();
-    mapper->SelectColorArray("colours");
-    mapper->SetColorModeToDirectScalars();
-    mapper->ScalarVisibilityOn();
-    d.vesselActor->SetMapper(mapper);
-    d.vesselActor->SetVisibility(1);
-    // Re-filter the label surfaces: vessel labels now come from the tubes.
-    auto s = d.surfaces;
-    setSurfaces(s, d.settings.hiddenLabels);
+    // Vessel labels come from the tubes when there are centrelines.
+    d.surfaces.set(d.surfaces.surfaces(), d.settings.hiddenLabels, d.vessels.tubes() != nullptr);
 }
 
-void VolumeView::setProbes(const std::vector<ProbeShape>& probes) {
-    Impl& d = *impl_;
-    if (probes.empty()) {
-        d.probeActor->SetVisibility(0);
-        return;
-    }
-    auto append = vtkSmartPointer<vtkAppendPolyData>::New();
-    for (const auto& p : probes) {
-        auto line = vtkSmartPointer<vtkLineSource>::New();
-        line->SetPoint1(p.entry_mm.x, p.entry_mm.y, p.entry_mm.z);
-        line->SetPoint2(p.tip_mm.x, p.tip_mm.y, p.tip_mm.z);
-        auto tube = vtkSmartPointer<vtkTubeFilter>::New();
-        tube->SetInputConnection(line->GetOutputPort());
-        tube->SetRadius(std::max(0.75, p.shaftDiameter_mm / 2));
-        tube->SetNumberOfSides(12);
-        tube->CappingOn();
-        append->AddInputConnection(tube->GetOutputPort());
-        auto tip = vtkSmartPointer<vtkSphereSource>::New();
-        tip->SetCenter(p.tip_mm.x, p.tip_mm.y, p.tip_mm.z);
-        tip->SetRadius(2.0);
-        append->AddInputConnection(tip->GetOutputPort());
-    }
-    append->Update();
-    auto mapper = vtkSmartPointer<vtkPolyDataMapper>::New();
-    auto poly = vtkSmartPointer<vtkPolyData>::New();
-    poly->ShallowCopy(append->GetOutput());
-    mapper->SetInputData(poly);
-    mapper->ScalarVisibilityOff();
-    d.probeActor->SetMapper(mapper);
-    d.probeActor->SetVisibility(1);
-}
+void VolumeView::setProbes(const std::vector<ProbeShape>& probes) { impl_->probes.set(probes); }
 
 void VolumeView::setCrosshair(std::optional<Vec3> p) {
     Impl& d = *impl_;
@@ -216,9 +140,9 @@ void VolumeView::setSettings(const DisplaySettings& settings) {
     Impl& d = *impl_;
     const bool surfacesChanged = settings.hiddenLabels != d.settings.hiddenLabels;
     d.settings = settings;
-    for (auto& a : d.surfaceActors) a->SetVisibility(settings.surfaces3d ? 1 : 0);
-    d.vesselActor->SetVisibility(settings.surfaces3d && d.tubes ? 1 : 0);
-    if (surfacesChanged) setSurfaces(d.surfaces, settings.hiddenLabels);
+    if (surfacesChanged) d.surfaces.set(d.surfaces.surfaces(), settings.hiddenLabels, d.vessels.tubes() != nullptr);
+    d.surfaces.setVisible(settings.surfaces3d);
+    d.vessels.setVisible(settings.surfaces3d);
 }
 
 void VolumeView::setTitle(const std::string& title) { impl_->title = title; }
@@ -306,9 +230,9 @@ void VolumeView::render() {
         d.texts.add(text, 8, 6 + line * (small + 4), {small, colour, false, -1, -1});
         ++line;
     };
-    if (d.tubes && d.settings.surfaces3d) {
+    if (d.vessels.tubes() && d.settings.surfaces3d) {
         std::ostringstream t;
-        t << "vessels >= 3 mm (heat sink) orange-red: " << d.tubes->branchesAtLeast3mm << " of " << d.tubes->branches
+        t << "vessels >= 3 mm (heat sink) orange-red: " << d.vessels.tubes()->branchesAtLeast3mm << " of " << d.vessels.tubes()->branches
           << " branches";
         bottomLine(t.str(), vesselColour(4.0));
         if (!d.vesselSource.empty()) bottomLine("vessel centrelines: " + d.vesselSource, kText);
