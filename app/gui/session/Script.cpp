@@ -4,7 +4,9 @@
 #include "core/Files.h"
 #include "core/Log.h"
 
+#include <chrono>
 #include <cstdio>
+#include <thread>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -120,7 +122,7 @@ std::string scriptHelp() {
            "ruler X,Y,Z X,Y,Z | point X,Y,Z | remove-measurement ID | undo | redo\n"
            "zoom VIEW FACTOR | reset-views | size WxH\n"
            "hover X,Y,Z (prints the read-out) | state PATH (viewer state as JSON) | screenshot PATH\n"
-           "panel case|display|measure|teaching|log (window only) | echo TEXT | wait | quit\n";
+           "panel case|display|measure|teaching|log (window only) | sleep SECONDS | echo TEXT | wait | quit\n";
 }
 
 void runCommand(const std::string& line, Viewer& viewer, Frontend& frontend) {
@@ -257,6 +259,11 @@ void runCommand(const std::string& line, Viewer& viewer, Frontend& frontend) {
         std::cout << text << std::endl;
     } else if (cmd == "wait") {
         // Every command already waits for the previous one's background work.
+    } else if (cmd == "sleep") {
+        need(a, 1, "sleep SECONDS");
+        const double seconds = number(a.positional[0], "seconds");
+        if (!(seconds >= 0 && seconds <= 3600)) throw Error("sleep takes 0 to 3600 seconds");
+        frontend.pause(seconds);
     } else if (cmd == "panel") {
         need(a, 1, "panel case|display|measure|teaching|log");
         const std::string& name = a.positional[0];
@@ -275,6 +282,8 @@ std::string ScriptRunner::where(const ScriptLine& line) {
     if (line.number <= 0) return "";
     return "script line " + std::to_string(line.number) + ": ";
 }
+
+void Frontend::pause(double seconds) { std::this_thread::sleep_for(std::chrono::duration<double>(seconds)); }
 
 bool ScriptRunner::step(Viewer& viewer, Frontend& frontend) {
     if (done()) return false;

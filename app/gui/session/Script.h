@@ -23,6 +23,8 @@ public:
     virtual void quit() = 0;
     // Brings a side panel to the front (window only; headless has no panels).
     virtual void showPanel(const std::string& /*name*/) {}
+    // Waits (the window keeps drawing and taking input meanwhile).
+    virtual void pause(double seconds);
 };
 
 struct ScriptLine {

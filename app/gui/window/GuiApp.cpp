@@ -49,6 +49,7 @@ public:
     }
     void quit() override { quit_ = true; }
     void showPanel(const std::string& name) override { panel_ = name; }
+    void pause(double seconds) override { resumeAt_ = glfwGetTime() + seconds; }
     // The panel a script asked for, once.
     std::string takePanelRequest() {
         std::string p;
@@ -57,7 +58,7 @@ public:
     }
 
     bool quitRequested() const { return quit_; }
-    bool busy() const { return pending_.has_value(); }
+    bool busy() const { return pending_.has_value() || glfwGetTime() < resumeAt_; }
     // After a frame is drawn: the screenshot, once the window has the size asked for.
     void afterFrame(int fbWidth, int fbHeight, int& framesWaited) {
         if (!pending_) return;
@@ -88,6 +89,7 @@ private:
     std::optional<std::pair<int, int>> wantedSize_;
     bool quit_ = false;
     std::string panel_;
+    double resumeAt_ = 0;
 };
 
 void setupStyle(GuiState& gui, GLFWwindow* window) {
