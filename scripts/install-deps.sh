@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git unzip zip ca-certificates
   libvtk9-dev libinsighttoolkit5-dev elastix
-  libimgui-dev libglfw3-dev
+  libimgui-dev libstb-dev libglfw3-dev libx11-dev fonts-dejavu-core
   libgtest-dev libgmock-dev libbenchmark-dev
   libgdcm-dev libdcmtk-dev dcmtk
   nlohmann-json3-dev libcli11-dev

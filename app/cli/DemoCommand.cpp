@@ -1,45 +1,118 @@
-// irplan demo [--headless] [--out DIR]: the built-in demo case. Generates the
-// phantom and writes its case file; later stages (registration, segmentation,
-// planning, screenshots) run as they are available.
+// irplan demo [--headless] [--out DIR] [--seed N] [--spacing MM]: the built-in
+// demo case. Generates the phantom and writes its case; with a display it opens
+// the viewer on it, headless (or without a display) it writes screenshots of the
+// viewer and its state into DIR/screenshots. The plan is added when planning lands.
 #include "app/cli/CliSupport.h"
 #include "app/cli/CommandRegistry.h"
-#include "io/VolumeInfo.h"
+#include "core/Error.h"
+#include "core/Files.h"
+#include "core/Log.h"
 #include "phantom/Phantom.h"
 
+#ifdef IRPLAN_HAVE_VIEWER
+#include "app/gui/Launch.h"
+#include "app/gui/session/PhantomCase.h"
+#include "app/gui/session/XServer.h"
+#endif
+
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 
 namespace irplan::cli {
+
+namespace fs = std::filesystem;
 
 namespace {
 struct DemoOptions {
     std::string out = "irplan-demo";
     bool headless = false;
     uint64_t seed = 1;
+    double spacing = 0; // 0: the phantom's default grid
 };
-} // namespace
 
-namespace {
+void printSummary(const fs::path& caseFile) {
+    const Case c = loadCase(caseFile);
+    std::cout << "IRPlan demo case written to " << caseFile.parent_path().string() << "\n";
+    std::cout << "  case file   " << caseFile.string() << "\n";
+    for (const auto& v : c.volumes)
+        std::cout << "  " << v.id << std::string(12 - std::min<size_t>(11, v.id.size()), ' ') << v.path << " (" << v.units
+                  << ")\n";
+    for (const auto& t : c.transforms)
+        std::cout << "  transform   " << t.id << ": " << t.fixedId << " -> " << t.movingId << " (" << t.preset << ")\n";
+}
+
+#ifdef IRPLAN_HAVE_VIEWER
+// What the headless demo shows: the fused views on the largest lesion, the PET
+// MIP and the 3D view with the vessel tree, one picture each.
+std::string demoScript(const fs::path& caseFile, const fs::path& shots) {
+    auto q = [](const fs::path& p) { return "\"" + p.string() + "\""; };
+    std::string s;
+    s += "open " + q(caseFile) + "\n";
+    s += "lesion 1\n";
+    s += "size 1600x1000\nlayout 2x2\nwindow abdomen\n";
+    s += "screenshot " + q(shots / "overview_2x2.png") + "\n";
+    s += "size 1000x1000\nlayout 1x1\nview axial\nwindow liver\n";
+    s += "screenshot " + q(shots / "axial_fused.png") + "\n";
+    s += "window abdomen\nview mip\nsize 800x1000\n";
+    s += "screenshot " + q(shots / "pet_mip.png") + "\n";
+    s += "view 3d\nsize 1000x1000\n";
+    s += "screenshot " + q(shots / "3d_vessels.png") + "\n";
+    s += "state " + q(shots / "viewer_state.json") + "\n";
+    return s;
+}
+#endif
+
 void addDemoCommand(CLI::App& app) {
     auto opt = std::make_shared<DemoOptions>();
     CLI::App* cmd = app.add_subcommand("demo", "Run IRPlan on the built-in phantom case");
     cmd->add_option("--out", opt->out, "Output directory (default irplan-demo)");
-    cmd->add_flag("--headless", opt->headless, "Write results to --out instead of opening a window");
+    cmd->add_flag("--headless", opt->headless, "Write screenshots and the case to --out instead of opening a window");
     cmd->add_option("--seed", opt->seed, "Phantom seed");
+    cmd->add_option("--spacing", opt->spacing, "Phantom CT voxel size in mm (isotropic; default grid when absent)");
     cmd->callback([opt] {
+        if (opt->spacing != 0 && !(opt->spacing >= 0.3 && opt->spacing <= 10))
+            throw Error("--spacing must be between 0.3 and 10 mm");
+        const fs::path out = opt->out;
+#ifdef IRPLAN_HAVE_VIEWER
+        viewer::PhantomCaseOptions po;
+        po.seed = opt->seed;
+        if (opt->spacing > 0) po.spacing_mm = opt->spacing;
+        const fs::path caseFile = viewer::writePhantomCase(out, po, stderrProgress(false));
+        printSummary(caseFile);
+        const bool window = !opt->headless && viewer::windowAvailable();
+        if (window) {
+            viewer::LaunchOptions lo;
+            lo.inputs = {caseFile.string()};
+            const int code = viewer::runViewer(lo);
+            if (code != 0) std::exit(code);
+            return;
+        }
+        if (!viewer::windowAvailable() && !viewer::xvfbAvailable()) {
+            log::warn("no display and no Xvfb: the screenshots were skipped (install xvfb or run under xvfb-run)");
+            return;
+        }
+        const fs::path shots = out / "screenshots";
+        files::ensureDirectory(shots);
+        const fs::path script = shots / "demo_script.irs";
+        files::writeTextAtomic(script, demoScript(fs::absolute(caseFile), fs::absolute(shots)));
+        viewer::LaunchOptions lo;
+        lo.script = script;
+        lo.headless = true;
+        lo.exitAfterScript = true;
+        const int code = viewer::runViewer(lo);
+        if (code != 0) std::exit(code);
+        std::cout << "  screenshots " << shots.string() << " (overview_2x2, axial_fused, pet_mip, 3d_vessels)\n";
+#else
         phantom::PhantomOptions po;
         po.seed = opt->seed;
+        if (opt->spacing > 0) po.spacing = Vec3{opt->spacing, opt->spacing, opt->spacing};
         po.progress = stderrProgress(false).sub(0.0, 0.8);
         const phantom::PhantomCase p = phantom::generatePhantom(po);
-        const auto files = phantom::writePhantom(p, opt->out, false, stderrProgress(false).sub(0.8, 1.0));
-        std::cout << "IRPlan demo case written to " << files.caseFile.parent_path().string() << "\n";
-        std::cout << "  case file   " << files.caseFile.string() << "\n";
-        std::cout << "  CT          " << p.ctGrid.size[0] << " x " << p.ctGrid.size[1] << " x " << p.ctGrid.size[2]
-                  << " voxels, arterial and portal-venous phases\n";
-        std::cout << "  PET         68Ga-DOTATATE, SUV, " << p.petGrid.size[0] << " x " << p.petGrid.size[1] << " x "
-                  << p.petGrid.size[2] << " voxels of 4 mm\n";
-        for (const auto& l : p.anatomy.lesions)
-            std::cout << "  lesion " << l.id << "    " << static_cast<int>(l.diameter + 0.5) << " mm, SUV "
-                      << l.tissue.suv << ", " << l.note << "\n";
+        const auto files = phantom::writePhantom(p, out, false, stderrProgress(false).sub(0.8, 1.0));
+        printSummary(files.caseFile);
+        log::warn("built without the viewer (IRPLAN_BUILD_GUI=OFF): no screenshots");
+#endif
     });
 }
 

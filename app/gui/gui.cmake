@@ -1,0 +1,31 @@
+# The viewer: command layer (session/, no GLFW), the GLFW + Dear ImGui window
+# (window/), and the `irplan view` command. Included by app/CMakeLists.txt when
+# IRPLAN_BUILD_GUI is ON; needs irplan_render (VTK).
+if(NOT TARGET irplan_render)
+  message(FATAL_ERROR "IRPLAN_BUILD_GUI needs render/ (irplan_render)")
+endif()
+find_package(glfw3 3.3 REQUIRED)
+find_package(OpenGL REQUIRED)
+find_package(PkgConfig REQUIRED)
+# Debian's libimgui-dev: static library with the GLFW and OpenGL3 backends; needs stb.
+pkg_check_modules(IMGUI REQUIRED IMPORTED_TARGET imgui)
+
+set(IRPLAN_GUI_DIR "${CMAKE_CURRENT_SOURCE_DIR}/gui")
+add_library(irplan_viewer STATIC
+  ${IRPLAN_GUI_DIR}/session/Tasks.cpp ${IRPLAN_GUI_DIR}/session/UndoStack.cpp
+  ${IRPLAN_GUI_DIR}/session/CaseData.cpp ${IRPLAN_GUI_DIR}/session/PhantomCase.cpp
+  ${IRPLAN_GUI_DIR}/session/Viewer.cpp ${IRPLAN_GUI_DIR}/session/ViewerEdits.cpp
+  ${IRPLAN_GUI_DIR}/session/Layout.cpp ${IRPLAN_GUI_DIR}/session/ViewSet.cpp
+  ${IRPLAN_GUI_DIR}/session/Script.cpp ${IRPLAN_GUI_DIR}/session/Headless.cpp
+  ${IRPLAN_GUI_DIR}/session/XServer.cpp ${IRPLAN_GUI_DIR}/session/RecentCases.cpp ${IRPLAN_GUI_DIR}/session/Tour.cpp
+  ${IRPLAN_GUI_DIR}/window/GuiApp.cpp ${IRPLAN_GUI_DIR}/window/ViewArea.cpp
+  ${IRPLAN_GUI_DIR}/window/Panels.cpp ${IRPLAN_GUI_DIR}/window/CasePanel.cpp
+  ${IRPLAN_GUI_DIR}/window/FileBrowser.cpp ${IRPLAN_GUI_DIR}/window/TeachingPanel.cpp
+  ${IRPLAN_GUI_DIR}/Launch.cpp)
+irplan_target_defaults(irplan_viewer)
+target_link_libraries(irplan_viewer PUBLIC irplan_render irplan_io irplan_phantom
+  PRIVATE glfw OpenGL::GL PkgConfig::IMGUI)
+
+target_sources(irplan PRIVATE ${IRPLAN_GUI_DIR}/ViewCommand.cpp)
+target_link_libraries(irplan PRIVATE irplan_viewer)
+target_compile_definitions(irplan PRIVATE IRPLAN_HAVE_VIEWER=1)
