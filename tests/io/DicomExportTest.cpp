@@ -152,6 +152,14 @@ TEST_F(PhantomExport, CliExportsListsAndRefusesBadInput) {
     EXPECT_EQ(s["segments"][1]["label"], 102);
     EXPECT_EQ(s["refers_to_volume"], true);
 
+    // NIfTI needs no CT series.
+    const fs::path niftiOut = test::scratchDir("export_cli_nifti");
+    r = test::runIrplan({"export", "--labels", labelsFile().string(), "--out", niftiOut.string(), "--format", "nifti",
+                         "--select", "101,102", "--legend", (*dir_ / "phantom" / "truth.json").string()});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(readLegend(niftiOut / "legend.json").at(102), "lesion 2");
+    EXPECT_EQ(labelsPresent(readLabelMap(niftiOut / "labels.nii.gz")), (std::vector<int>{101, 102}));
+
     auto oneLine = [](const test::CliResult& res) {
         EXPECT_EQ(res.exitCode, 1) << res.err;
         EXPECT_EQ(std::count(res.err.begin(), res.err.end(), '\n'), 1) << res.err;
