@@ -2,10 +2,9 @@
 
 #include "io/DicomWriter.h"
 
+#include <ctime>
 #include <dcmtk/dcmdata/dcdict.h>
 #include <dcmtk/oflog/oflog.h>
-
-#include <ctime>
 #include <functional>
 #include <mutex>
 
@@ -30,15 +29,20 @@ std::string stamp(const char* format) {
 }
 } // namespace
 
-std::string today() { return stamp("%Y%m%d"); }
-std::string now() { return stamp("%H%M%S"); }
+std::string today() {
+    return stamp("%Y%m%d");
+}
+std::string now() {
+    return stamp("%H%M%S");
+}
 
 std::string exportUid(const std::string& kind, const std::string& seriesUid, const void* data, size_t bytes,
                       const std::string& extra) {
     // FNV-1a over the label voxels: different content, different UID.
     uint64_t h = 1469598103934665603ull;
     const auto* p = static_cast<const unsigned char*>(data);
-    for (size_t i = 0; i < bytes; ++i) h = (h ^ p[i]) * 1099511628211ull;
+    for (size_t i = 0; i < bytes; ++i)
+        h = (h ^ p[i]) * 1099511628211ull;
     return dicomUidFor("irplan-export/" + kind + "/" + seriesUid + "/" + std::to_string(h) + "/" + extra);
 }
 

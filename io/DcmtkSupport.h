@@ -3,7 +3,6 @@
 #include "core/Error.h"
 
 #include <dcmtk/ofstd/ofcond.h>
-
 #include <string>
 
 namespace irplan::dcmtk {

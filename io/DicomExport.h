@@ -16,8 +16,8 @@
 namespace irplan {
 
 struct DicomExportOptions {
-    std::string seriesDescription;  // default: "IRPlan segmentation" / "IRPlan structures"
-    int seriesNumber = 0;           // default: 300 (SEG), 301 (RTSTRUCT)
+    std::string seriesDescription;               // default: "IRPlan segmentation" / "IRPlan structures"
+    int seriesNumber = 0;                        // default: 300 (SEG), 301 (RTSTRUCT)
     std::string algorithmType = "SEMIAUTOMATIC"; // AUTOMATIC, SEMIAUTOMATIC or MANUAL
     std::string algorithmName = "IRPlan";
 };
@@ -26,8 +26,8 @@ struct DicomExportReport {
     std::filesystem::path file;
     std::string sopInstanceUid, seriesInstanceUid;
     size_t structures = 0;
-    size_t frames = 0;    // SEG frames
-    size_t contours = 0;  // RTSTRUCT contours
+    size_t frames = 0;   // SEG frames
+    size_t contours = 0; // RTSTRUCT contours
     size_t referencedImages = 0;
     std::vector<std::string> warnings;
 };
@@ -44,7 +44,7 @@ DicomExportReport writeRtStructFromLabels(const LabelImage* labels, const std::v
 
 // What a SEG or RTSTRUCT file refers to.
 struct DicomReferences {
-    std::string modality;           // "SEG" or "RTSTRUCT"
+    std::string modality; // "SEG" or "RTSTRUCT"
     std::string patientId, studyInstanceUid, seriesInstanceUid, sopInstanceUid, frameOfReferenceUid;
     std::vector<std::string> referencedSeriesUids;
     std::vector<std::string> referencedSopInstanceUids; // unique, in file order
@@ -52,8 +52,8 @@ struct DicomReferences {
 DicomReferences readDicomReferences(const std::filesystem::path& file);
 
 struct SegSegment {
-    int number = 0;  // SegmentNumber
-    int label = 0;   // label value in the imported map
+    int number = 0; // SegmentNumber
+    int label = 0;  // label value in the imported map
     std::string name;
     std::array<unsigned char, 3> rgb{{128, 128, 128}};
     CodedConcept category, type;

@@ -4,6 +4,8 @@
 #include "io/DcmtkSupport.h"
 #include "io/DicomExport.h"
 
+#include <algorithm>
+#include <cmath>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmfg/fgpixmsr.h>
@@ -14,9 +16,6 @@
 #include <dcmtk/dcmseg/segdoc.h>
 #include <dcmtk/dcmseg/segment.h>
 #include <dcmtk/dcmseg/segutils.h>
-
-#include <algorithm>
-#include <cmath>
 #include <map>
 #include <memory>
 #include <set>
@@ -47,7 +46,8 @@ DicomReferences readDicomReferences(const fs::path& file) {
     std::error_code ec;
     if (!fs::is_regular_file(file, ec)) throw Error("no such DICOM file: " + file.string());
     DcmFileFormat ff;
-    dcmtk::check(ff.loadFile(file.string().c_str(), EXS_Unknown, EGL_noChange, 4096), file.string() + " is not readable DICOM");
+    dcmtk::check(ff.loadFile(file.string().c_str(), EXS_Unknown, EGL_noChange, 4096),
+                 file.string() + " is not readable DICOM");
     DcmDataset& d = *ff.getDataset();
     DicomReferences r;
     r.modality = str(d, DCM_Modality);
@@ -132,7 +132,9 @@ SegImport readDicomSeg(const fs::path& file, const itk::ImageBase<3>* grid) {
         if (s->getRecommendedDisplayCIELabValue(L, a, b).good()) {
             double R = 0, G = 0, B = 0;
             IODCIELabUtil::dicomLab2RGB(R, G, B, L, a, b);
-            auto byte = [](double x) { return static_cast<unsigned char>(std::clamp(std::lround(x * 255.0), 0L, 255L)); };
+            auto byte = [](double x) {
+                return static_cast<unsigned char>(std::clamp(std::lround(x * 255.0), 0L, 255L));
+            };
             e.rgb = {{byte(R), byte(G), byte(B)}};
         }
         OFString desc;
@@ -156,9 +158,11 @@ SegImport readDicomSeg(const fs::path& file, const itk::ImageBase<3>* grid) {
     if (nFrames == 0) throw Error(file.string() + " holds no frame");
     auto* orient = dynamic_cast<FGPlaneOrientationPatient*>(fg.get(0, DcmFGTypes::EFG_PLANEORIENTPATIENT));
     auto* measures = dynamic_cast<FGPixelMeasures*>(fg.get(0, DcmFGTypes::EFG_PIXELMEASURES));
-    if (!orient || !measures) throw Error(file.string() + " lacks the plane orientation or pixel measures of its frames");
+    if (!orient || !measures)
+        throw Error(file.string() + " lacks the plane orientation or pixel measures of its frames");
     Float64 rx = 0, ry = 0, rz = 0, cx = 0, cy = 0, cz = 0;
-    dcmtk::check(orient->getImageOrientationPatient(rx, ry, rz, cx, cy, cz), file.string() + ": ImageOrientationPatient");
+    dcmtk::check(orient->getImageOrientationPatient(rx, ry, rz, cx, cy, cz),
+                 file.string() + ": ImageOrientationPatient");
     const Vec3 rowDir = normalized({rx, ry, rz});
     const Vec3 colDir = normalized({cx, cy, cz});
     const Vec3 normal = cross(rowDir, colDir);
@@ -176,13 +180,15 @@ SegImport readDicomSeg(const fs::path& file, const itk::ImageBase<3>* grid) {
     for (size_t f = 0; f < nFrames; ++f) {
         auto* pos = dynamic_cast<FGPlanePosPatient*>(fg.get(static_cast<Uint32>(f), DcmFGTypes::EFG_PLANEPOSPATIENT));
         auto* sid = dynamic_cast<FGSegmentation*>(fg.get(static_cast<Uint32>(f), DcmFGTypes::EFG_SEGMENTATION));
-        if (!pos || !sid) throw Error(file.string() + ": frame " + std::to_string(f + 1) + " lacks its position or segment");
+        if (!pos || !sid)
+            throw Error(file.string() + ": frame " + std::to_string(f + 1) + " lacks its position or segment");
         Float64 x = 0, y = 0, z = 0;
         pos->getImagePositionPatient(x, y, z);
         Uint16 s = 0;
         sid->getReferencedSegmentNumber(s);
-        if (s < 1 || s > nSeg) throw Error(file.string() + ": frame " + std::to_string(f + 1) + " refers to segment " +
-                                           std::to_string(s) + ", which does not exist");
+        if (s < 1 || s > nSeg)
+            throw Error(file.string() + ": frame " + std::to_string(f + 1) + " refers to segment " + std::to_string(s) +
+                        ", which does not exist");
         frames[f] = {{x, y, z}, s};
     }
 
@@ -193,13 +199,15 @@ SegImport readDicomSeg(const fs::path& file, const itk::ImageBase<3>* grid) {
         labels->SetRegions(grid->GetLargestPossibleRegion());
         const auto& gd = grid->GetDirection();
         const auto& gs = grid->GetSpacing();
-        if (dot({gd(0, 0), gd(1, 0), gd(2, 0)}, rowDir) < 1 - 1e-4 || dot({gd(0, 1), gd(1, 1), gd(2, 1)}, colDir) < 1 - 1e-4 ||
-            std::abs(gs[0] - colSpacing) > 1e-3 * gs[0] || std::abs(gs[1] - rowSpacing) > 1e-3 * gs[1])
+        if (dot({gd(0, 0), gd(1, 0), gd(2, 0)}, rowDir) < 1 - 1e-4 ||
+            dot({gd(0, 1), gd(1, 1), gd(2, 1)}, colDir) < 1 - 1e-4 || std::abs(gs[0] - colSpacing) > 1e-3 * gs[0] ||
+            std::abs(gs[1] - rowSpacing) > 1e-3 * gs[1])
             throw Error(file.string() + ": the SEG frames are not on the grid of the given volume (orientation or "
                                         "pixel spacing differ); import it without a volume to keep its own grid");
     } else {
         std::vector<double> ts;
-        for (const auto& f : frames) ts.push_back(dot(f.position, normal));
+        for (const auto& f : frames)
+            ts.push_back(dot(f.position, normal));
         std::sort(ts.begin(), ts.end());
         double step = between > 0 ? between : 0;
         if (!(step > 0)) {
@@ -278,9 +286,12 @@ SegImport readDicomSeg(const fs::path& file, const itk::ImageBase<3>* grid) {
     }
     for (auto& s : out.segments) {
         const auto value = static_cast<LabelImage::PixelType>(s.label);
-        for (size_t i = 0; i < labels->GetBufferedRegion().GetNumberOfPixels(); ++i) s.voxels += lab[i] == value;
+        for (size_t i = 0; i < labels->GetBufferedRegion().GetNumberOfPixels(); ++i)
+            s.voxels += lab[i] == value;
     }
-    if (outside) out.warnings.push_back(std::to_string(outside) + " segmented pixels lie outside the target grid and were dropped");
+    if (outside)
+        out.warnings.push_back(std::to_string(outside) +
+                               " segmented pixels lie outside the target grid and were dropped");
     if (out.overlappingVoxels)
         out.warnings.push_back(std::to_string(out.overlappingVoxels) +
                                " voxels belong to several segments; the label map keeps the later segment");

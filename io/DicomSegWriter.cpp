@@ -5,6 +5,7 @@
 #include "io/DcmtkSupport.h"
 #include "io/DicomExport.h"
 
+#include <cstdio>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmfg/fgderimg.h>
 #include <dcmtk/dcmfg/fgfracon.h>
@@ -15,8 +16,6 @@
 #include <dcmtk/dcmiod/iodreferences.h>
 #include <dcmtk/dcmseg/segdoc.h>
 #include <dcmtk/dcmseg/segment.h>
-
-#include <cstdio>
 #include <map>
 #include <memory>
 
@@ -56,10 +55,12 @@ DicomExportReport writeDicomSeg(const LabelImage* labels, const std::vector<Stru
 
     // Which slices hold each label.
     std::map<int, std::vector<size_t>> slicesOf;
-    for (const auto& s : structures) slicesOf[s.label];
+    for (const auto& s : structures)
+        slicesOf[s.label];
     for (size_t k = 0; k < nz; ++k) {
         std::vector<bool> seen(65536, false);
-        for (size_t i = 0; i < plane; ++i) seen[lab[k * plane + i]] = true;
+        for (size_t i = 0; i < plane; ++i)
+            seen[lab[k * plane + i]] = true;
         for (auto& [label, ks] : slicesOf)
             if (seen[static_cast<size_t>(label)]) ks.push_back(k);
     }
@@ -84,13 +85,15 @@ DicomExportReport writeDicomSeg(const LabelImage* labels, const std::vector<Stru
     dcmtk::check(seg->importFromSourceImage(ref.first().file.string().c_str()),
                  "cannot take patient and study from " + ref.first().file.string());
     dcmtk::check(seg->getSeries().setSeriesInstanceUID(report.seriesInstanceUid.c_str()), "SEG series UID");
-    dcmtk::check(seg->getSeries().setSeriesNumber(std::to_string(options.seriesNumber ? options.seriesNumber : 300).c_str()),
-                 "SEG series number");
-    dcmtk::check(seg->getSeries().setSeriesDescription(
-                     (options.seriesDescription.empty() ? std::string("IRPlan segmentation") : options.seriesDescription)
-                         .substr(0, 64)
-                         .c_str()),
-                 "SEG series description");
+    dcmtk::check(
+        seg->getSeries().setSeriesNumber(std::to_string(options.seriesNumber ? options.seriesNumber : 300).c_str()),
+        "SEG series number");
+    dcmtk::check(
+        seg->getSeries().setSeriesDescription(
+            (options.seriesDescription.empty() ? std::string("IRPlan segmentation") : options.seriesDescription)
+                .substr(0, 64)
+                .c_str()),
+        "SEG series description");
     dcmtk::check(seg->getSOPCommon().setSOPInstanceUID(report.sopInstanceUid.c_str()), "SEG SOP instance UID");
     seg->getSeries().setSeriesDate(dcmtk::today().c_str());
     seg->getSeries().setSeriesTime(dcmtk::now().c_str());
@@ -121,12 +124,13 @@ DicomExportReport writeDicomSeg(const LabelImage* labels, const std::vector<Stru
     std::vector<Uint8> frame(plane);
     for (const auto& s : structures) {
         DcmSegment* segment = nullptr;
-        dcmtk::check(DcmSegment::create(segment, s.name.substr(0, 64).c_str(),
-                                        CodeSequenceMacro(s.category.value.c_str(), s.category.scheme.c_str(),
-                                                          s.category.meaning.c_str()),
-                                        CodeSequenceMacro(s.type.value.c_str(), s.type.scheme.c_str(), s.type.meaning.c_str()),
-                                        algoType(options.algorithmType), options.algorithmName.c_str()),
-                     "cannot describe segment '" + s.name + "'");
+        dcmtk::check(
+            DcmSegment::create(
+                segment, s.name.substr(0, 64).c_str(),
+                CodeSequenceMacro(s.category.value.c_str(), s.category.scheme.c_str(), s.category.meaning.c_str()),
+                CodeSequenceMacro(s.type.value.c_str(), s.type.scheme.c_str(), s.type.meaning.c_str()),
+                algoType(options.algorithmType), options.algorithmName.c_str()),
+            "cannot describe segment '" + s.name + "'");
         std::unique_ptr<DcmSegment> owned(segment);
         segment->setSegmentDescription(("IRPlan label value " + std::to_string(s.label)).c_str());
         double L = 0, a = 0, b = 0;
@@ -138,7 +142,8 @@ DicomExportReport writeDicomSeg(const LabelImage* labels, const std::vector<Stru
         owned.release(); // the segmentation owns it now
 
         for (size_t k : slicesOf[s.label]) {
-            for (size_t i = 0; i < plane; ++i) frame[i] = lab[k * plane + i] == s.label ? 1 : 0;
+            for (size_t i = 0; i < plane; ++i)
+                frame[i] = lab[k * plane + i] == s.label ? 1 : 0;
             const ReferencedSlice& src = *slices[k];
             std::unique_ptr<FGPlanePosPatient> position(FGPlanePosPatient::createMinimal(
                 ds(src.position_mm.x).c_str(), ds(src.position_mm.y).c_str(), ds(src.position_mm.z).c_str()));
@@ -146,8 +151,9 @@ DicomExportReport writeDicomSeg(const LabelImage* labels, const std::vector<Stru
             frameContent.setDimensionIndexValues(number, 0);
             frameContent.setDimensionIndexValues(static_cast<Uint32>(k + 1), 1);
             ImageSOPInstanceReferenceMacro* sourceRef = nullptr;
-            dcmtk::check(ImageSOPInstanceReferenceMacro::create(src.sopClassUid.c_str(), src.sopInstanceUid.c_str(), sourceRef),
-                         "SEG source image reference");
+            dcmtk::check(
+                ImageSOPInstanceReferenceMacro::create(src.sopClassUid.c_str(), src.sopInstanceUid.c_str(), sourceRef),
+                "SEG source image reference");
             OFVector<ImageSOPInstanceReferenceMacro> sources;
             sources.push_back(*sourceRef);
             delete sourceRef;

@@ -16,18 +16,34 @@ std::vector<PixelLoop> traceMaskBoundary(const std::uint8_t* mask, int nx, int n
     // corner has as many incoming as outgoing edges (2 at a saddle where two
     // pixels touch diagonally).
     const int cx = nx + 1;
-    auto corner = [cx](int ci, int cj) { return static_cast<std::size_t>(cj) * static_cast<std::size_t>(cx) + static_cast<std::size_t>(ci); };
-    auto inside = [&](int i, int j) { return i >= 0 && j >= 0 && i < nx && j < ny && mask[static_cast<std::size_t>(j) * nx + i]; };
+    auto corner = [cx](int ci, int cj) {
+        return static_cast<std::size_t>(cj) * static_cast<std::size_t>(cx) + static_cast<std::size_t>(ci);
+    };
+    auto inside = [&](int i, int j) {
+        return i >= 0 && j >= 0 && i < nx && j < ny && mask[static_cast<std::size_t>(j) * nx + i];
+    };
     // Outgoing edges per corner: bit d set when an edge leaves in direction d.
     std::vector<std::uint8_t> out(static_cast<std::size_t>(cx) * static_cast<std::size_t>(ny + 1), 0);
     std::size_t edges = 0;
     for (int j = 0; j < ny; ++j)
         for (int i = 0; i < nx; ++i) {
             if (!inside(i, j)) continue;
-            if (!inside(i, j - 1)) { out[corner(i, j)] |= 1 << 0; ++edges; }         // top, +i
-            if (!inside(i + 1, j)) { out[corner(i + 1, j)] |= 1 << 1; ++edges; }     // right, +j
-            if (!inside(i, j + 1)) { out[corner(i + 1, j + 1)] |= 1 << 2; ++edges; } // bottom, -i
-            if (!inside(i - 1, j)) { out[corner(i, j + 1)] |= 1 << 3; ++edges; }     // left, -j
+            if (!inside(i, j - 1)) {
+                out[corner(i, j)] |= 1 << 0;
+                ++edges;
+            } // top, +i
+            if (!inside(i + 1, j)) {
+                out[corner(i + 1, j)] |= 1 << 1;
+                ++edges;
+            } // right, +j
+            if (!inside(i, j + 1)) {
+                out[corner(i + 1, j + 1)] |= 1 << 2;
+                ++edges;
+            } // bottom, -i
+            if (!inside(i - 1, j)) {
+                out[corner(i, j + 1)] |= 1 << 3;
+                ++edges;
+            } // left, -j
         }
     std::vector<PixelLoop> loops;
     if (edges == 0) return loops;

@@ -54,13 +54,13 @@ const Known kKnown[] = {
     {"fat", kTissue, kTissue, {{230, 220, 70}}, "ORGAN"},
 };
 
-const std::array<unsigned char, 3> kPalette[] = {{{128, 174, 128}}, {{241, 214, 145}}, {{177, 122, 101}},
-                                                 {{111, 184, 210}}, {{216, 101, 79}},  {{221, 130, 101}},
-                                                 {{144, 238, 144}}, {{192, 104, 88}},  {{220, 245, 20}},
-                                                 {{78, 63, 0}},     {{255, 250, 220}}, {{230, 220, 70}}};
+const std::array<unsigned char, 3> kPalette[] = {
+    {{128, 174, 128}}, {{241, 214, 145}}, {{177, 122, 101}}, {{111, 184, 210}}, {{216, 101, 79}},  {{221, 130, 101}},
+    {{144, 238, 144}}, {{192, 104, 88}},  {{220, 245, 20}},  {{78, 63, 0}},     {{255, 250, 220}}, {{230, 220, 70}}};
 
 std::string lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto& c : s)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
 }
 

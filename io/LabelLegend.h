@@ -21,8 +21,8 @@ struct StructureStyle {
     int label = 0;
     std::string name;
     std::array<unsigned char, 3> rgb{{128, 128, 128}};
-    CodedConcept category; // DICOM CID 7150
-    CodedConcept type;     // DICOM CID 7151 family
+    CodedConcept category;                   // DICOM CID 7150
+    CodedConcept type;                       // DICOM CID 7151 family
     std::string rtInterpretedType = "ORGAN"; // RTROIInterpretedType (3006,00A4)
 };
 

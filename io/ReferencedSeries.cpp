@@ -5,12 +5,11 @@
 #include "io/DicomSeries.h"
 #include "io/DicomTags.h"
 
+#include <algorithm>
+#include <cmath>
 #include <gdcmAttribute.h>
 #include <gdcmReader.h>
 #include <gdcmScanner.h>
-
-#include <algorithm>
-#include <cmath>
 #include <sstream>
 
 namespace irplan {
@@ -33,8 +32,7 @@ std::string fmt(double v) {
     return s.str();
 }
 
-template <uint16_t G, uint16_t E>
-unsigned readUs(const gdcm::DataSet& ds) {
+template <uint16_t G, uint16_t E> unsigned readUs(const gdcm::DataSet& ds) {
     gdcm::Attribute<G, E> at;
     if (!ds.FindDataElement(at.GetTag())) return 0;
     at.SetFromDataSet(ds); // handles the byte order of the file
@@ -49,23 +47,27 @@ ReferencedSeries readReferencedSeries(const fs::path& dir, const std::string& se
     if (!seriesUid.empty()) {
         for (const auto& s : scan.series)
             if (s.seriesUid == seriesUid) chosen = &s;
-        if (!chosen) throw Error("series " + seriesUid + " is not in " + dir.string() + "; it holds: " + scan.listingOneLine());
+        if (!chosen)
+            throw Error("series " + seriesUid + " is not in " + dir.string() + "; it holds: " + scan.listingOneLine());
     } else {
         const auto images = scan.imageSeries();
         if (images.empty()) throw Error("no image series in " + dir.string() + "; it holds: " + scan.listingOneLine());
         if (images.size() > 1)
-            throw Error(dir.string() + " holds " + std::to_string(images.size()) +
-                        " image series; choose the one the labels were drawn on with --series UID: " +
-                        scan.listingOneLine());
+            throw Error(
+                dir.string() + " holds " + std::to_string(images.size()) +
+                " image series; choose the one the labels were drawn on with --series UID: " + scan.listingOneLine());
         chosen = images.front();
     }
-    if (!chosen->isImage) throw Error("series " + chosen->seriesUid + " in " + dir.string() + " is not an image series");
+    if (!chosen->isImage)
+        throw Error("series " + chosen->seriesUid + " in " + dir.string() + " is not an image series");
     files::registerInput(dir);
 
     std::vector<std::string> names;
-    for (const auto& f : chosen->files) names.push_back(f.string());
+    for (const auto& f : chosen->files)
+        names.push_back(f.string());
     gdcm::Scanner scanner;
-    for (const auto& t : {kSopClass, kSopInstance, kIpp, kIop, kPixelSpacing, kFrames}) scanner.AddTag(t);
+    for (const auto& t : {kSopClass, kSopInstance, kIpp, kIop, kPixelSpacing, kFrames})
+        scanner.AddTag(t);
     if (!scanner.Scan(names)) throw Error("cannot read the DICOM headers in " + dir.string());
 
     ReferencedSeries r;
@@ -133,7 +135,8 @@ ReferencedSeries readReferencedSeries(const fs::path& dir, const std::string& se
     r.rows = readUs<0x0028, 0x0010>(ds);
     r.columns = readUs<0x0028, 0x0011>(ds);
     if (r.studyInstanceUid.empty())
-        throw Error(r.slices.front().file.string() + " lacks StudyInstanceUID (0020,000D): an export cannot refer to it");
+        throw Error(r.slices.front().file.string() +
+                    " lacks StudyInstanceUID (0020,000D): an export cannot refer to it");
     return r;
 }
 
@@ -143,15 +146,16 @@ std::vector<const ReferencedSlice*> matchGridToSeries(const ReferencedSeries& s,
     const auto& sp = grid->GetSpacing();
     const auto& d = grid->GetDirection();
     const Vec3 gi{d(0, 0), d(1, 0), d(2, 0)}, gj{d(0, 1), d(1, 1), d(2, 1)};
-    const std::string where = what + " is not on the grid of series " + s.seriesInstanceUid + " (" + s.directory.string() + "): ";
+    const std::string where =
+        what + " is not on the grid of series " + s.seriesInstanceUid + " (" + s.directory.string() + "): ";
     if (dot(gi, s.rowDirection) < 1 - 1e-4 || dot(gj, s.columnDirection) < 1 - 1e-4)
         throw Error(where + "the slice orientation differs; resample the labels onto the CT first");
     if (std::abs(sp[0] - s.columnSpacing_mm) > 1e-3 * sp[0] || std::abs(sp[1] - s.rowSpacing_mm) > 1e-3 * sp[1])
         throw Error(where + "pixel spacing " + fmt(sp[0]) + " x " + fmt(sp[1]) + " mm vs the CT's " +
                     fmt(s.columnSpacing_mm) + " x " + fmt(s.rowSpacing_mm) + " mm");
     if ((s.columns && size[0] != s.columns) || (s.rows && size[1] != s.rows))
-        throw Error(where + std::to_string(size[0]) + " x " + std::to_string(size[1]) + " pixels per slice vs the CT's " +
-                    std::to_string(s.columns) + " x " + std::to_string(s.rows));
+        throw Error(where + std::to_string(size[0]) + " x " + std::to_string(size[1]) +
+                    " pixels per slice vs the CT's " + std::to_string(s.columns) + " x " + std::to_string(s.rows));
     const Vec3 normal = cross(s.rowDirection, s.columnDirection);
     std::vector<const ReferencedSlice*> out(size[2], nullptr);
     size_t next = 0;
@@ -164,11 +168,12 @@ std::vector<const ReferencedSlice*> matchGridToSeries(const ReferencedSeries& s,
         grid->TransformContinuousIndexToPhysicalPoint(ci, p);
         const Vec3 q{p[0], p[1], p[2]};
         // Slices are sorted along the normal; find the one on this plane.
-        while (next < s.slices.size() &&
-               dot(s.slices[next].position_mm - q, normal) < -0.2 * std::max(sp[2], 0.1))
+        while (next < s.slices.size() && dot(s.slices[next].position_mm - q, normal) < -0.2 * std::max(sp[2], 0.1))
             ++next;
-        if (next >= s.slices.size() || std::abs(dot(s.slices[next].position_mm - q, normal)) > 0.2 * std::max(sp[2], 0.1))
-            throw Error(where + "slice " + std::to_string(k) + " (at " + toString(q) + " mm) has no CT image on its plane");
+        if (next >= s.slices.size() ||
+            std::abs(dot(s.slices[next].position_mm - q, normal)) > 0.2 * std::max(sp[2], 0.1))
+            throw Error(where + "slice " + std::to_string(k) + " (at " + toString(q) +
+                        " mm) has no CT image on its plane");
         const Vec3 off = s.slices[next].position_mm - q;
         if (std::abs(dot(off, s.rowDirection)) > 0.1 * sp[0] || std::abs(dot(off, s.columnDirection)) > 0.1 * sp[1])
             throw Error(where + "slice " + std::to_string(k) + " is shifted in-plane by " + toString(off) +

@@ -23,11 +23,11 @@ struct ReferencedSeries {
     std::string studyInstanceUid, studyDate, studyTime, studyId, accessionNumber, referringPhysicianName,
         studyDescription;
     std::string seriesInstanceUid, seriesDescription, modality, frameOfReferenceUid;
-    Vec3 rowDirection, columnDirection;   // ImageOrientationPatient
-    double columnSpacing_mm = 0;          // between columns (along a row), PixelSpacing[1]
-    double rowSpacing_mm = 0;             // between rows, PixelSpacing[0]
+    Vec3 rowDirection, columnDirection; // ImageOrientationPatient
+    double columnSpacing_mm = 0;        // between columns (along a row), PixelSpacing[1]
+    double rowSpacing_mm = 0;           // between rows, PixelSpacing[0]
     unsigned rows = 0, columns = 0;
-    std::vector<ReferencedSlice> slices;  // sorted along the slice normal
+    std::vector<ReferencedSlice> slices; // sorted along the slice normal
 
     const ReferencedSlice& first() const { return slices.front(); }
 };

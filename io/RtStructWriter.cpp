@@ -6,11 +6,10 @@
 #include "io/DicomExport.h"
 #include "io/LabelContours.h"
 
+#include <cstdio>
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmrt/drtstrct.h>
-
-#include <cstdio>
 #include <string>
 
 namespace irplan {
@@ -36,10 +35,13 @@ DicomExportReport writeRtStructFromLabels(const LabelImage* labels, const std::v
                                           const DicomExportOptions& options) {
     dcmtk::prepare();
     if (structures.empty()) throw Error("nothing to export: no label selected");
-    if (options.algorithmType != "AUTOMATIC" && options.algorithmType != "SEMIAUTOMATIC" && options.algorithmType != "MANUAL")
-        throw Error("ROI generation algorithm must be AUTOMATIC, SEMIAUTOMATIC or MANUAL, not '" + options.algorithmType + "'");
+    if (options.algorithmType != "AUTOMATIC" && options.algorithmType != "SEMIAUTOMATIC" &&
+        options.algorithmType != "MANUAL")
+        throw Error("ROI generation algorithm must be AUTOMATIC, SEMIAUTOMATIC or MANUAL, not '" +
+                    options.algorithmType + "'");
     if (ref.frameOfReferenceUid.empty())
-        throw Error("series " + ref.seriesInstanceUid + " has no FrameOfReferenceUID (0020,0052): an RTSTRUCT needs one");
+        throw Error("series " + ref.seriesInstanceUid +
+                    " has no FrameOfReferenceUID (0020,0052): an RTSTRUCT needs one");
     const std::vector<const ReferencedSlice*> slices = matchGridToSeries(ref, labels, "the label map");
     const auto size = labels->GetLargestPossibleRegion().GetSize();
     const size_t nx = size[0], ny = size[1], nz = size[2], plane = nx * ny;
@@ -73,7 +75,9 @@ DicomExportReport writeRtStructFromLabels(const LabelImage* labels, const std::v
     set(rt.setSeriesInstanceUID(report.seriesInstanceUid.c_str()), "series UID");
     set(rt.setSeriesNumber(std::to_string(options.seriesNumber ? options.seriesNumber : 301).c_str()), "series number");
     set(rt.setSeriesDescription(
-            (options.seriesDescription.empty() ? std::string("IRPlan structures") : options.seriesDescription).substr(0, 64).c_str()),
+            (options.seriesDescription.empty() ? std::string("IRPlan structures") : options.seriesDescription)
+                .substr(0, 64)
+                .c_str()),
         "series description");
     set(rt.setManufacturer("IRPlan"), "manufacturer");
     set(rt.setSoftwareVersions("0.1.0"), "software version");
@@ -119,8 +123,8 @@ DicomExportReport writeRtStructFromLabels(const LabelImage* labels, const std::v
         DRTROIContourSequence::Item* roiContour = nullptr;
         set(rt.getROIContourSequence().addItem(roiContour), "ROI contour");
         set(roiContour->setReferencedROINumber(roiNumber.c_str()), "ROI contour number");
-        set(roiContour->setROIDisplayColor((std::to_string(s.rgb[0]) + "\\" + std::to_string(s.rgb[1]) + "\\" +
-                                            std::to_string(s.rgb[2])).c_str()),
+        set(roiContour->setROIDisplayColor(
+                (std::to_string(s.rgb[0]) + "\\" + std::to_string(s.rgb[1]) + "\\" + std::to_string(s.rgb[2])).c_str()),
             "ROI colour");
         size_t contours = 0;
         for (size_t k = 0; k < nz; ++k) {
@@ -135,7 +139,8 @@ DicomExportReport writeRtStructFromLabels(const LabelImage* labels, const std::v
                 std::string data;
                 for (const auto& [ci, cj] : loop) {
                     // On the CT image's own plane: its first pixel plus column/row steps.
-                    const Vec3 p = img.position_mm + ref.rowDirection * (ci * sp[0]) + ref.columnDirection * (cj * sp[1]);
+                    const Vec3 p =
+                        img.position_mm + ref.rowDirection * (ci * sp[0]) + ref.columnDirection * (cj * sp[1]);
                     if (!data.empty()) data += '\\';
                     data += num(p.x) + '\\' + num(p.y) + '\\' + num(p.z);
                 }
@@ -151,8 +156,7 @@ DicomExportReport writeRtStructFromLabels(const LabelImage* labels, const std::v
                 set(ci->setReferencedSOPInstanceUID(img.sopInstanceUid.c_str()), "contour image UID");
             }
         }
-        if (contours == 0)
-            throw Error("label " + roiNumber + " (" + s.name + ") is not in the label map");
+        if (contours == 0) throw Error("label " + roiNumber + " (" + s.name + ") is not in the label map");
         report.contours += contours;
 
         DRTRTROIObservationsSequence::Item* obs = nullptr;

@@ -7,7 +7,9 @@
 
 namespace irplan::phantom {
 
-const char* name(AblationModality m) { return m == AblationModality::MWA ? "MWA" : "RFA"; }
+const char* name(AblationModality m) {
+    return m == AblationModality::MWA ? "MWA" : "RFA";
+}
 
 HeatSink heatSinkFor(const VesselBranch& b, AblationModality m) {
     HeatSink s;
@@ -111,7 +113,8 @@ void AblationZone::buildField(const Anatomy& anatomy, const Box& regionIn) {
             size_t lo[3], hi[3];
             bool empty = false;
             for (int d = 0; d < 3; ++d) {
-                const double a = std::floor((sb.lo[d] - origin_[d]) / step_), z = std::ceil((sb.hi[d] - origin_[d]) / step_);
+                const double a = std::floor((sb.lo[d] - origin_[d]) / step_),
+                             z = std::ceil((sb.hi[d] - origin_[d]) / step_);
                 if (z < 0 || a > static_cast<double>(n_[d] - 1)) empty = true;
                 lo[d] = static_cast<size_t>(std::max(0.0, a));
                 hi[d] = static_cast<size_t>(std::min(static_cast<double>(n_[d] - 1), z));
@@ -125,7 +128,8 @@ void AblationZone::buildField(const Anatomy& anatomy, const Box& regionIn) {
                         auto& f = field_[(k * ny + j) * nx + i];
                         const double t = std::clamp(dv / kHeatSinkReachMm, 0.0, 1.0);
                         f[0] = std::max(f[0], static_cast<float>(s.indentation_mm * (1.0 - t * t * (3.0 - 2.0 * t))));
-                        if (s.patent || knob) f[1] = std::max(f[1], static_cast<float>((knob ? 0.0 : s.sparedLayer_mm) - dv));
+                        if (s.patent || knob)
+                            f[1] = std::max(f[1], static_cast<float>((knob ? 0.0 : s.sparedLayer_mm) - dv));
                         if (knob) f[2] = std::min(f[2], static_cast<float>(dv));
                     }
         }
@@ -147,7 +151,8 @@ std::array<float, 4> AblationZone::sample(const Vec3& p) const {
             for (int dx = 0; dx < 2; ++dx) {
                 const double w = (dx ? f[0] : 1 - f[0]) * (dy ? f[1] : 1 - f[1]) * (dz ? f[2] : 1 - f[2]);
                 const auto& s = field_[((i0[2] + dz) * n_[1] + (i0[1] + dy)) * n_[0] + (i0[0] + dx)];
-                for (int c = 0; c < 4; ++c) v[c] += w * s[c];
+                for (int c = 0; c < 4; ++c)
+                    v[c] += w * s[c];
             }
     return {static_cast<float>(v[0]), static_cast<float>(v[1]), static_cast<float>(v[2]), static_cast<float>(v[3])};
 }

@@ -23,10 +23,10 @@ struct HeatSink {
     int branchId = 0;
     std::string tree;
     double diameter_mm = 0;
-    double indentation_mm = 0;  // boundary pulled back by this much at the vessel wall, fading over kHeatSinkReachMm
-    bool patent = true;         // the lumen stays open and out of the zone (else coagulated inside it)
-    double sparedLayer_mm = 0;  // viable tissue left around a patent vessel's wall
-    double gapToLesion_mm = 0;  // lesion surface to vessel wall
+    double indentation_mm = 0;    // boundary pulled back by this much at the vessel wall, fading over kHeatSinkReachMm
+    bool patent = true;           // the lumen stays open and out of the zone (else coagulated inside it)
+    double sparedLayer_mm = 0;    // viable tissue left around a patent vessel's wall
+    double gapToLesion_mm = 0;    // lesion surface to vessel wall
     double distanceToZone_mm = 0; // vessel wall to the final zone (<= 0: it touches or crosses it)
 };
 
@@ -46,14 +46,14 @@ const char* name(AblationModality m);
 HeatSink heatSinkFor(const VesselBranch& branch, AblationModality modality);
 
 class AblationZone {
-public:
+  public:
     int lesionId = 0;
     AblationModality modality = AblationModality::MWA;
-    std::string device;              // e.g. "MWA, 3 antennas"
-    EllipsoidGeometry planned;       // what the plan intended
-    EllipsoidGeometry achieved;      // the device's ellipsoid as delivered (before heat sink and clipping)
-    std::vector<HeatSink> sinks;     // every vessel >= 3 mm within reach
-    int knobSink = -1;               // sink whose spared layer drives an incomplete ablation (-1: none)
+    std::string device;          // e.g. "MWA, 3 antennas"
+    EllipsoidGeometry planned;   // what the plan intended
+    EllipsoidGeometry achieved;  // the device's ellipsoid as delivered (before heat sink and clipping)
+    std::vector<HeatSink> sinks; // every vessel >= 3 mm within reach
+    int knobSink = -1;           // sink whose spared layer drives an incomplete ablation (-1: none)
 
     // Samples vessel and liver distances around `region` (grown by the reach).
     void buildField(const Anatomy& anatomy, const Box& region);
@@ -62,7 +62,7 @@ public:
     // Where implicit() can be negative.
     Box bounds() const;
 
-private:
+  private:
     // Channels: indentation, spared-layer term (non-knob vessels and all lumens),
     // distance to the knob vessel's wall, liver signed distance.
     std::array<float, 4> sample(const Vec3& p) const;

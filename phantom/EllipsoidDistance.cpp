@@ -51,8 +51,10 @@ double ellipsoidSignedDistance(const EllipsoidGeometry& e, const Vec3& p, Vec3* 
         double t = 0.5 * (lo + hi);
         for (int it = 0; it < 200; ++it) {
             const double f = F(t);
-            if (f > 0) lo = t;
-            else hi = t;
+            if (f > 0)
+                lo = t;
+            else
+                hi = t;
             // Newton step, kept inside the bracket.
             double df = 0;
             for (size_t i = 0; i < 3; ++i) {
@@ -61,15 +63,18 @@ double ellipsoidSignedDistance(const EllipsoidGeometry& e, const Vec3& p, Vec3* 
             }
             double tn = df < 0 ? t - f / df : 0.5 * (lo + hi);
             if (!(tn > lo && tn < hi)) tn = 0.5 * (lo + hi);
-            if (std::abs(tn - t) <= 1e-14 * std::max(1.0, std::abs(t)) || hi - lo <= 1e-14 * std::max(1.0, std::abs(t))) {
+            if (std::abs(tn - t) <= 1e-14 * std::max(1.0, std::abs(t)) ||
+                hi - lo <= 1e-14 * std::max(1.0, std::abs(t))) {
                 t = tn;
                 break;
             }
             t = tn;
         }
-        for (size_t i = 0; i < 3; ++i) x[i] = a[i] * a[i] * y[i] / (a[i] * a[i] + t);
+        for (size_t i = 0; i < 3; ++i)
+            x[i] = a[i] * a[i] * y[i] / (a[i] * a[i] + t);
     }
-    const double d = std::sqrt((x[0] - y[0]) * (x[0] - y[0]) + (x[1] - y[1]) * (x[1] - y[1]) + (x[2] - y[2]) * (x[2] - y[2]));
+    const double d =
+        std::sqrt((x[0] - y[0]) * (x[0] - y[0]) + (x[1] - y[1]) * (x[1] - y[1]) + (x[2] - y[2]) * (x[2] - y[2]));
     if (closest) {
         const Vec3 local{std::copysign(x[0], q.x), std::copysign(x[1], q.y), std::copysign(x[2], q.z)};
         *closest = e.toWorld(local);

@@ -17,7 +17,8 @@ struct EllipsoidGeometry {
 
     Vec3 toLocal(const Vec3& p) const {
         const Vec3 d = p - centre;
-        return {axes(0, 0) * d.x + axes(1, 0) * d.y + axes(2, 0) * d.z, axes(0, 1) * d.x + axes(1, 1) * d.y + axes(2, 1) * d.z,
+        return {axes(0, 0) * d.x + axes(1, 0) * d.y + axes(2, 0) * d.z,
+                axes(0, 1) * d.x + axes(1, 1) * d.y + axes(2, 1) * d.z,
                 axes(0, 2) * d.x + axes(1, 2) * d.y + axes(2, 2) * d.z};
     }
     Vec3 toWorld(const Vec3& q) const { return centre + axes * q; }

@@ -31,7 +31,9 @@ constexpr double kPlannedMarginMm = 7.5;
 // Margins of the truth stay this far from the verdict thresholds (0 and 5 mm).
 constexpr double kThresholdClearanceMm = 1.2;
 
-double uniform(std::mt19937_64& rng, double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); }
+double uniform(std::mt19937_64& rng, double lo, double hi) {
+    return std::uniform_real_distribution<double>(lo, hi)(rng);
+}
 
 Vec3 randomUnit(std::mt19937_64& rng) {
     for (;;) {
@@ -41,7 +43,9 @@ Vec3 randomUnit(std::mt19937_64& rng) {
     }
 }
 
-EllipsoidGeometry lesionGeometry(const Lesion& l) { return {l.centre, l.semiAxes, l.axes}; }
+EllipsoidGeometry lesionGeometry(const Lesion& l) {
+    return {l.centre, l.semiAxes, l.axes};
+}
 
 // Lesion surface to vessel wall, from centreline samples every 0.5 mm.
 double gapToBranch(const EllipsoidGeometry& lesion, const VesselBranch& b) {
@@ -84,7 +88,8 @@ double solveKnob(const std::function<double(double)>& margin, double lo, double 
     auto f = [&](double k) { return (margin(k) - target) * (increasing ? 1.0 : -1.0); };
     double flo = f(lo), fhi = f(hi);
     if (flo > 0 && fhi > 0) return lo;
-    if (flo < 0 && fhi < 0) throw Error("phantom follow-up: " + what + " cannot reach a margin of " + std::to_string(target) + " mm");
+    if (flo < 0 && fhi < 0)
+        throw Error("phantom follow-up: " + what + " cannot reach a margin of " + std::to_string(target) + " mm");
     int side = 0;
     double k = lo;
     for (int it = 0; it < 14; ++it) {
@@ -178,8 +183,10 @@ FollowupCase planFollowup(const Anatomy& a, uint64_t seed, const Progress& progr
     for (size_t r = 0; r < others.size(); ++r) {
         const size_t i = others[r];
         const double c = clearance[i];
-        if (r == 0 || (r > 1 && c >= 8.0)) plans[i].verdict = "complete with margin";
-        else if (c >= 2.3) plans[i].verdict = "complete without margin";
+        if (r == 0 || (r > 1 && c >= 8.0))
+            plans[i].verdict = "complete with margin";
+        else if (c >= 2.3)
+            plans[i].verdict = "complete without margin";
         else {
             plans[i].verdict = "incomplete";
             plans[i].knobBranch = nearestBranch[i] >= 0 ? nearestBranch[i] : nearestAny[i];
@@ -187,14 +194,19 @@ FollowupCase planFollowup(const Anatomy& a, uint64_t seed, const Progress& progr
     }
     for (size_t i = 0; i < n; ++i) {
         const double c = clearance[i];
-        if (plans[i].verdict == "complete with margin") plans[i].target = uniform(rng, 6.5, std::min(8.5, c - 1.0));
-        else if (plans[i].verdict == "complete without margin") plans[i].target = uniform(rng, 1.5, std::min(3.5, c - 0.8));
-        else plans[i].target = uniform(rng, -3.5, -1.5);
+        if (plans[i].verdict == "complete with margin")
+            plans[i].target = uniform(rng, 6.5, std::min(8.5, c - 1.0));
+        else if (plans[i].verdict == "complete without margin")
+            plans[i].target = uniform(rng, 1.5, std::min(3.5, c - 0.8));
+        else
+            plans[i].target = uniform(rng, -3.5, -1.5);
         if (plans[i].verdict == "incomplete" && plans[i].knobBranch < 0)
-            throw Error("phantom follow-up: lesion " + std::to_string(a.lesions[i].id) + " has no vessel to leave it incomplete");
+            throw Error("phantom follow-up: lesion " + std::to_string(a.lesions[i].id) +
+                        " has no vessel to leave it incomplete");
     }
     bool haveWithout = false;
-    for (const auto& pl : plans) haveWithout = haveWithout || pl.verdict == "complete without margin";
+    for (const auto& pl : plans)
+        haveWithout = haveWithout || pl.verdict == "complete without margin";
     if (!haveWithout)
         throw Error("phantom follow-up (seed " + std::to_string(seed) +
                     "): no lesion has room for a complete ablation without margin");
@@ -208,7 +220,8 @@ FollowupCase planFollowup(const Anatomy& a, uint64_t seed, const Progress& progr
     fast.surfaceSpacing_mm = 0.8;
     for (size_t i = 0; i < n; ++i) {
         progress.checkCancel();
-        progress.update(0.75 * static_cast<double>(i) / n, "follow-up: ablation zone of lesion " + std::to_string(a.lesions[i].id));
+        progress.update(0.75 * static_cast<double>(i) / n,
+                        "follow-up: ablation zone of lesion " + std::to_string(a.lesions[i].id));
         const Lesion& l = a.lesions[i];
         const EllipsoidGeometry L = lesionGeometry(l);
         const double rMax = std::max({l.semiAxes.x, l.semiAxes.y, l.semiAxes.z});
@@ -253,7 +266,8 @@ FollowupCase planFollowup(const Anatomy& a, uint64_t seed, const Progress& progr
         for (const auto& [b, gap] : gaps[i]) {
             const VesselBranch& br = a.branches[static_cast<size_t>(b)];
             double d = 1e300;
-            for (size_t q = 0; q < br.points.size(); ++q) d = std::min(d, ellipsoidImplicit(largest, br.points[q]) - br.radii[q]);
+            for (size_t q = 0; q < br.points.size(); ++q)
+                d = std::min(d, ellipsoidImplicit(largest, br.points[q]) - br.radii[q]);
             if (d > kHeatSinkReachMm + 2.0 && b != plans[i].knobBranch) continue;
             HeatSink s = heatSinkFor(br, z.modality);
             s.gapToLesion_mm = gap;
@@ -266,7 +280,9 @@ FollowupCase planFollowup(const Anatomy& a, uint64_t seed, const Progress& progr
         const std::string what = "lesion " + std::to_string(l.id);
         auto marginWith = [&](double scale) {
             z.achieved = achievedAt(scale);
-            return computeMarginTruth(L, [&z](const Vec3& q) { return z.implicit(q); }, fast).minimalMargin_mm;
+            return computeMarginTruth(
+                       L, [&z](const Vec3& q) { return z.implicit(q); }, fast)
+                .minimalMargin_mm;
         };
         if (z.knobSink < 0) {
             const double scale = solveKnob(marginWith, 0.55, maxScale, plans[i].target, true, what);
@@ -276,7 +292,9 @@ FollowupCase planFollowup(const Anatomy& a, uint64_t seed, const Progress& progr
             HeatSink& knob = z.sinks[static_cast<size_t>(z.knobSink)];
             auto marginWithLayer = [&](double layer) {
                 knob.sparedLayer_mm = layer;
-                return computeMarginTruth(L, [&z](const Vec3& q) { return z.implicit(q); }, fast).minimalMargin_mm;
+                return computeMarginTruth(
+                           L, [&z](const Vec3& q) { return z.implicit(q); }, fast)
+                    .minimalMargin_mm;
             };
             knob.sparedLayer_mm = solveKnob(marginWithLayer, 0.0, 9.0, plans[i].target, false, what);
         }
@@ -302,15 +320,17 @@ FollowupCase planFollowup(const Anatomy& a, uint64_t seed, const Progress& progr
 
     // 3. The truth, against the union of all zones (what a follow-up CT shows).
     for (size_t i = 0; i < n; ++i) {
-        progress.update(0.75 + 0.25 * static_cast<double>(i) / n, "follow-up: margins of lesion " + std::to_string(a.lesions[i].id));
+        progress.update(0.75 + 0.25 * static_cast<double>(i) / n,
+                        "follow-up: margins of lesion " + std::to_string(a.lesions[i].id));
         ZoneTruth& zt = f.zones[i];
-        zt.margin = computeMarginTruth(lesionGeometry(a.lesions[i]), [&f](const Vec3& q) { return zonesImplicit(f, q); });
+        zt.margin =
+            computeMarginTruth(lesionGeometry(a.lesions[i]), [&f](const Vec3& q) { return zonesImplicit(f, q); });
         const double m = zt.margin.minimalMargin_mm;
         if (zt.margin.verdict != zt.intendedVerdict || std::abs(m) < kThresholdClearanceMm ||
             std::abs(m - kSufficientMarginMm) < kThresholdClearanceMm)
             throw Error("phantom follow-up (seed " + std::to_string(seed) + "): lesion " +
-                        std::to_string(a.lesions[i].id) + " came out " + zt.margin.verdict + " with " + std::to_string(m) +
-                        " mm instead of " + zt.intendedVerdict);
+                        std::to_string(a.lesions[i].id) + " came out " + zt.margin.verdict + " with " +
+                        std::to_string(m) + " mm instead of " + zt.intendedVerdict);
         zt.plannedVolume_ml = zt.zone.planned.volume_ml();
         // Zone volume on a 0.5 mm grid.
         const Box b = zt.zone.bounds();

@@ -28,9 +28,9 @@ namespace irplan::phantom {
 //     y = x + w(x) (shift + deformation (x - centre)),
 // the fixed-to-moving convention of elastix.
 struct FollowupMotion {
-    Vec3 shift;          // mm
-    Mat3 deformation;    // small linear part (mm per mm), about `centre`
-    Vec3 centre;         // liver centre, mm
+    Vec3 shift;       // mm
+    Mat3 deformation; // small linear part (mm per mm), about `centre`
+    Vec3 centre;      // liver centre, mm
     BreathingWeight weight;
 
     Vec3 displacement(const Vec3& x) const { return (shift + deformation * (x - centre)) * weight(x); }
@@ -43,7 +43,7 @@ struct ZoneTruth {
     AblationZone zone;
     std::string intendedVerdict;
     MarginTruth margin;
-    double volumePre_ml = 0;   // zone volume in the pre-CT space
+    double volumePre_ml = 0; // zone volume in the pre-CT space
     double plannedVolume_ml = 0;
     double centreOffset_mm = 0, axisTilt_deg = 0;
     std::vector<HeatSink> reportedSinks; // vessels >= 3 mm within 10 mm of the delivered ellipsoid
@@ -53,7 +53,7 @@ struct FollowupCase {
     std::vector<ZoneTruth> zones; // one per lesion, in lesion order
     FollowupMotion motion;
     Grid postGrid;
-    Volume ctPost;                 // portal venous, HU
+    Volume ctPost;                  // portal venous, HU
     LabelImage::Pointer labelsPost; // anatomy in post space, zone k as 200 + k
     LabelImage::Pointer zonesPost;  // label k = zone of lesion k
     LabelImage::Pointer zonesPre;   // the same on the pre-CT grid

@@ -79,7 +79,8 @@ void synthesizeFollowupCt(const PhantomCase& p, FollowupCase& f, const Progress&
     auto* lab = f.labelsPost->GetBufferPointer();
     auto* zl = f.zonesPost->GetBufferPointer();
     const size_t nx = f.postGrid.size[0], ny = f.postGrid.size[1], nz = f.postGrid.size[2];
-    const long px = static_cast<long>(pre.size[0]), py = static_cast<long>(pre.size[1]), pz = static_cast<long>(pre.size[2]);
+    const long px = static_cast<long>(pre.size[0]), py = static_cast<long>(pre.size[1]),
+               pz = static_cast<long>(pre.size[2]);
     parallelFor(0, nz, [&](size_t k) {
         for (size_t j = 0; j < ny; ++j)
             for (size_t i = 0; i < nx; ++i) {
@@ -98,7 +99,8 @@ void synthesizeFollowupCt(const PhantomCase& p, FollowupCase& f, const Progress&
                 for (int dz = 0; dz < 2; ++dz)
                     for (int dy = 0; dy < 2; ++dy)
                         for (int dx = 0; dx < 2; ++dx) {
-                            const double w = (dx ? fr[0] : 1 - fr[0]) * (dy ? fr[1] : 1 - fr[1]) * (dz ? fr[2] : 1 - fr[2]);
+                            const double w =
+                                (dx ? fr[0] : 1 - fr[0]) * (dy ? fr[1] : 1 - fr[1]) * (dz ? fr[2] : 1 - fr[2]);
                             v += w * src[((i0[2] + dz) * py + (i0[1] + dy)) * px + (i0[0] + dx)];
                         }
                 dst[idx] = static_cast<float>(v);
@@ -107,7 +109,8 @@ void synthesizeFollowupCt(const PhantomCase& p, FollowupCase& f, const Progress&
                 if (zone) {
                     lab[idx] = static_cast<LabelImage::PixelType>(kZoneLabelBase + zone);
                 } else {
-                    const long ni = std::clamp(std::lround(c[0]), 0L, px - 1), nj = std::clamp(std::lround(c[1]), 0L, py - 1),
+                    const long ni = std::clamp(std::lround(c[0]), 0L, px - 1),
+                               nj = std::clamp(std::lround(c[1]), 0L, py - 1),
                                nk = std::clamp(std::lround(c[2]), 0L, pz - 1);
                     lab[idx] = srcLab[(nk * py + nj) * px + ni];
                 }

@@ -8,23 +8,25 @@
 #include "phantom/Followup.h"
 #include "phantom/PhantomDicom.h"
 
+#include <cmath>
 #include <itkImageFileWriter.h>
 #include <itkNiftiImageIO.h>
 #include <itkVector.h>
-
-#include <cmath>
 
 namespace irplan::phantom {
 namespace fs = std::filesystem;
 
 namespace {
 
-Json vec(const Vec3& v) { return Json::array({v.x, v.y, v.z}); }
+Json vec(const Vec3& v) {
+    return Json::array({v.x, v.y, v.z});
+}
 
 Json matrix(const Mat3& m) {
     Json a = Json::array();
     for (int r = 0; r < 3; ++r)
-        for (int c = 0; c < 3; ++c) a.push_back(m(r, c));
+        for (int c = 0; c < 3; ++c)
+            a.push_back(m(r, c));
     return a;
 }
 
@@ -36,7 +38,9 @@ Json gridJson(const Grid& g) {
 }
 
 Json ellipsoidJson(const EllipsoidGeometry& e) {
-    return {{"centre_mm", vec(e.centre)}, {"semi_axes_mm", vec(e.semiAxes)}, {"axes", matrix(e.axes)},
+    return {{"centre_mm", vec(e.centre)},
+            {"semi_axes_mm", vec(e.semiAxes)},
+            {"axes", matrix(e.axes)},
             {"volume_ml", e.volume_ml()}};
 }
 
@@ -53,7 +57,8 @@ void writeDisplacement(const FollowupCase& f, const Grid& ct, const fs::path& pa
     for (size_t k = 0; k < g.size[2]; ++k)
         for (size_t j = 0; j < g.size[1]; ++j)
             for (size_t i = 0; i < g.size[0]; ++i) {
-                const Vec3 d = f.motion.displacement(g.point(static_cast<double>(i), static_cast<double>(j), static_cast<double>(k)));
+                const Vec3 d = f.motion.displacement(
+                    g.point(static_cast<double>(i), static_cast<double>(j), static_cast<double>(k)));
                 auto& o = v[(k * g.size[1] + j) * g.size[0] + i];
                 o[0] = static_cast<float>(d.x);
                 o[1] = static_cast<float>(d.y);
@@ -87,18 +92,22 @@ Json followupTruthJson(const PhantomCase& p, const FollowupCase& f) {
     j["margin_accuracy_mm"] = 0.02;
     j["coverage_definition"] = "volume fractions: lesion; 5 mm shell = points outside the lesion within 5 mm of its "
                                "surface; 10 mm shell = within 10 mm; on a 0.5 mm grid, about +-0.5%";
-    j["verdicts"] = {{"complete with margin", "MAM >= 5 mm"}, {"complete without margin", "0 <= MAM < 5 mm"},
+    j["verdicts"] = {{"complete with margin", "MAM >= 5 mm"},
+                     {"complete without margin", "0 <= MAM < 5 mm"},
                      {"incomplete", "MAM < 0 (tumour left outside the zone)"}};
-    j["post_ct"] = {{"file", "ct_followup.nii.gz"}, {"phase", "portal"}, {"grid", gridJson(f.postGrid)},
-                    {"noise_hu", kCtNoiseHu}, {"zone_hu", kZoneHu}, {"rim_hu", kRimHu}, {"rim_width_mm", kRimWidthMm}};
+    j["post_ct"] = {{"file", "ct_followup.nii.gz"}, {"phase", "portal"},  {"grid", gridJson(f.postGrid)},
+                    {"noise_hu", kCtNoiseHu},       {"zone_hu", kZoneHu}, {"rim_hu", kRimHu},
+                    {"rim_width_mm", kRimWidthMm}};
     Json labelsLegend = Json::object();
     for (const auto& [label, labelName] : legend(static_cast<int>(p.anatomy.lesions.size())))
         labelsLegend[std::to_string(label)] = labelName;
     for (const auto& zt : f.zones)
-        labelsLegend[std::to_string(kZoneLabelBase + zt.zone.lesionId)] = "ablation zone " + std::to_string(zt.zone.lesionId);
+        labelsLegend[std::to_string(kZoneLabelBase + zt.zone.lesionId)] =
+            "ablation zone " + std::to_string(zt.zone.lesionId);
     j["labels_followup_legend"] = labelsLegend;
     Json zoneLegend = Json::object();
-    for (const auto& zt : f.zones) zoneLegend[std::to_string(zt.zone.lesionId)] = "ablation zone " + std::to_string(zt.zone.lesionId);
+    for (const auto& zt : f.zones)
+        zoneLegend[std::to_string(zt.zone.lesionId)] = "ablation zone " + std::to_string(zt.zone.lesionId);
     j["ablation_zones_legend"] = zoneLegend;
     j["files"] = {{"ct", "ct_followup.nii.gz"},
                   {"labels", "labels_followup.nii.gz"},
@@ -114,19 +123,22 @@ Json followupTruthJson(const PhantomCase& p, const FollowupCase& f) {
     mapping["deformation"] = matrix(f.motion.deformation);
     mapping["centre_mm"] = vec(f.motion.centre);
     mapping["falloff_mm"] = f.motion.weight.falloff();
-    mapping["displacement_field"] = "followup_displacement_mm.nii.gz: d(x) in LPS mm on a 4 mm grid over the CT, y = x + d(x)";
+    mapping["displacement_field"] =
+        "followup_displacement_mm.nii.gz: d(x) in LPS mm on a 4 mm grid over the CT, y = x + d(x)";
     double maxInLiver = 0, minInLiver = 1e9;
     Json landmarks = Json::array();
     for (const auto& l : p.anatomy.lesions) {
         const Vec3 y = f.motion.preToPost(l.centre);
         maxInLiver = std::max(maxInLiver, distance(y, l.centre));
         minInLiver = std::min(minInLiver, distance(y, l.centre));
-        landmarks.push_back({{"name", "lesion " + std::to_string(l.id) + " centre"}, {"pre_mm", vec(l.centre)}, {"post_mm", vec(y)}});
+        landmarks.push_back(
+            {{"name", "lesion " + std::to_string(l.id) + " centre"}, {"pre_mm", vec(l.centre)}, {"post_mm", vec(y)}});
     }
     for (const auto& b : p.anatomy.branches) {
         if (b.tree == "ivc" || b.meanDiameter() < 4.0 || p.anatomy.liver->sdf(b.points.back()) > -5.0) continue;
         int children = 0;
-        for (const auto& c : p.anatomy.branches) children += c.parent == b.id;
+        for (const auto& c : p.anatomy.branches)
+            children += c.parent == b.id;
         if (children < 2) continue;
         landmarks.push_back({{"name", b.tree + " bifurcation at the end of branch " + std::to_string(b.id)},
                              {"pre_mm", vec(b.points.back())},
@@ -214,7 +226,8 @@ FollowupFiles writeFollowup(const PhantomCase& p, const FollowupCase& f, const f
 
     if (dicom) {
         progress.update(0.5, "writing the follow-up DICOM");
-        const std::string seed = "irplan-phantom-" + std::to_string(p.options.seed) + (p.options.clinical ? "-clinical" : "");
+        const std::string seed =
+            "irplan-phantom-" + std::to_string(p.options.seed) + (p.options.clinical ? "-clinical" : "");
         DicomSeriesSpec spec;
         spec.uidSeed = seed + "/followup";
         spec.modality = "CT";
@@ -245,7 +258,8 @@ FollowupFiles writeFollowup(const PhantomCase& p, const FollowupCase& f, const f
         s.kind = "zone";
         s.path = "ablation_zones.nii.gz";
         s.volumeId = "ct_followup";
-        for (const auto& zt : f.zones) s.legend[zt.zone.lesionId] = "ablation zone " + std::to_string(zt.zone.lesionId);
+        for (const auto& zt : f.zones)
+            s.legend[zt.zone.lesionId] = "ablation zone " + std::to_string(zt.zone.lesionId);
         s.extra["truth"] = "truth_followup.json";
         setSegmentation(c, s);
         saveCase(c, caseFile);

@@ -15,15 +15,18 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // Zone boundary points: crossings of grid edges, refined by bisection.
-std::vector<Vec3> extractBoundary(const ZoneFunction& zone, const Box& box, double h, bool* allInside, bool* allOutside) {
+std::vector<Vec3> extractBoundary(const ZoneFunction& zone, const Box& box, double h, bool* allInside,
+                                  bool* allOutside) {
     size_t n[3];
-    for (int d = 0; d < 3; ++d) n[d] = static_cast<size_t>(std::ceil((box.hi[d] - box.lo[d]) / h)) + 1;
+    for (int d = 0; d < 3; ++d)
+        n[d] = static_cast<size_t>(std::ceil((box.hi[d] - box.lo[d]) / h)) + 1;
     const size_t nx = n[0], ny = n[1], nz = n[2];
     std::vector<float> g(nx * ny * nz);
     auto node = [&](size_t i, size_t j, size_t k) { return box.lo + Vec3{i * h, j * h, k * h}; };
     parallelFor(0, nz, [&](size_t k) {
         for (size_t j = 0; j < ny; ++j)
-            for (size_t i = 0; i < nx; ++i) g[(k * ny + j) * nx + i] = static_cast<float>(zone(node(i, j, k)));
+            for (size_t i = 0; i < nx; ++i)
+                g[(k * ny + j) * nx + i] = static_cast<float>(zone(node(i, j, k)));
     });
     bool in = true, out = true;
     for (float v : g) {
@@ -48,8 +51,10 @@ std::vector<Vec3> extractBoundary(const ZoneFunction& zone, const Box& box, doub
                     if (!(a < 0)) std::swap(lo, hi); // lo inside, hi outside
                     for (int it = 0; it < 30; ++it) {
                         const Vec3 mid = (lo + hi) * 0.5;
-                        if (zone(mid) < 0) lo = mid;
-                        else hi = mid;
+                        if (zone(mid) < 0)
+                            lo = mid;
+                        else
+                            hi = mid;
                     }
                     local.push_back((lo + hi) * 0.5);
                 }
@@ -62,26 +67,30 @@ std::vector<Vec3> extractBoundary(const ZoneFunction& zone, const Box& box, doub
 
 // Points bucketed on a uniform grid for nearest-point queries.
 class PointIndex {
-public:
+  public:
     PointIndex(const std::vector<Vec3>& pts, const Box& box, double cell) : pts_(pts), lo_(box.lo), cell_(cell) {
-        for (int d = 0; d < 3; ++d) n_[d] = static_cast<long>(std::ceil((box.hi[d] - box.lo[d]) / cell)) + 1;
+        for (int d = 0; d < 3; ++d)
+            n_[d] = static_cast<long>(std::ceil((box.hi[d] - box.lo[d]) / cell)) + 1;
         start_.assign(static_cast<size_t>(n_[0] * n_[1] * n_[2]) + 1, 0);
         std::vector<size_t> cellOf(pts.size());
         for (size_t p = 0; p < pts.size(); ++p) {
             cellOf[p] = cellIndex(pts[p]);
             ++start_[cellOf[p] + 1];
         }
-        for (size_t c = 1; c < start_.size(); ++c) start_[c] += start_[c - 1];
+        for (size_t c = 1; c < start_.size(); ++c)
+            start_[c] += start_[c - 1];
         order_.resize(pts.size());
         std::vector<size_t> fill(start_.begin(), start_.end() - 1);
-        for (size_t p = 0; p < pts.size(); ++p) order_[fill[cellOf[p]]++] = p;
+        for (size_t p = 0; p < pts.size(); ++p)
+            order_[fill[cellOf[p]]++] = p;
     }
 
     // Nearest point within maxRadius (kInf distance when none). Cells are
     // visited in order of their smallest possible distance.
     std::pair<double, size_t> nearest(const Vec3& x, double maxRadius) const {
         long c[3];
-        for (int d = 0; d < 3; ++d) c[d] = static_cast<long>(std::floor((x[d] - lo_[d]) / cell_));
+        for (int d = 0; d < 3; ++d)
+            c[d] = static_cast<long>(std::floor((x[d] - lo_[d]) / cell_));
         double best = kInf;
         size_t bestIndex = 0;
         for (const auto& o : offsets()) {
@@ -110,7 +119,7 @@ public:
         return {best <= maxRadius ? best : kInf, bestIndex};
     }
 
-private:
+  private:
     struct Offset {
         long d[3];
         double minDistance; // in cells: from any point of the centre cell to any point of this one
@@ -126,14 +135,16 @@ private:
                                      c = std::max(0L, std::abs(k) - 1);
                         t.push_back({{i, j, k}, std::sqrt(a * a + b * b + c * c)});
                     }
-            std::sort(t.begin(), t.end(), [](const Offset& x, const Offset& y) { return x.minDistance < y.minDistance; });
+            std::sort(t.begin(), t.end(),
+                      [](const Offset& x, const Offset& y) { return x.minDistance < y.minDistance; });
             return t;
         }();
         return table;
     }
     size_t cellIndex(const Vec3& p) const {
         long c[3];
-        for (int d = 0; d < 3; ++d) c[d] = std::clamp(static_cast<long>(std::floor((p[d] - lo_[d]) / cell_)), 0L, n_[d] - 1);
+        for (int d = 0; d < 3; ++d)
+            c[d] = std::clamp(static_cast<long>(std::floor((p[d] - lo_[d]) / cell_)), 0L, n_[d] - 1);
         return static_cast<size_t>((c[2] * n_[1] + c[1]) * n_[0] + c[0]);
     }
     const std::vector<Vec3>& pts_;
@@ -174,18 +185,22 @@ MarginTruth computeMarginTruth(const EllipsoidGeometry& lesion, const ZoneFuncti
 
     // Lesion samples: the surface (where the extreme margin lies) and the
     // interior on a 1 mm grid, to learn whether any part is outside the zone.
-    const size_t nSurface = static_cast<size_t>(std::ceil(4 * M_PI * amax * amax / (opt.surfaceSpacing_mm * opt.surfaceSpacing_mm)));
+    const size_t nSurface =
+        static_cast<size_t>(std::ceil(4 * M_PI * amax * amax / (opt.surfaceSpacing_mm * opt.surfaceSpacing_mm)));
     std::vector<Sample> samples;
-    for (const Vec3& u : fibonacciSphere(nSurface)) samples.push_back({lesion.surfacePoint(u), 0, true});
+    for (const Vec3& u : fibonacciSphere(nSurface))
+        samples.push_back({lesion.surfacePoint(u), 0, true});
     for (double z = lesionBox.lo.z + 0.5; z < lesionBox.hi.z; z += 1.0)
         for (double y = lesionBox.lo.y + 0.5; y < lesionBox.hi.y; y += 1.0)
             for (double x = lesionBox.lo.x + 0.5; x < lesionBox.hi.x; x += 1.0)
                 if (ellipsoidImplicit(lesion, {x, y, z}) < 0) samples.push_back({{x, y, z}, 0, false});
-    parallelFor(0, samples.size(), [&](size_t i) { samples[i].g = zone(samples[i].p); }, 0, 256);
+    parallelFor(
+        0, samples.size(), [&](size_t i) { samples[i].g = zone(samples[i].p); }, 0, 256);
     bool incomplete = std::any_of(samples.begin(), samples.end(), [](const Sample& s) { return s.g >= 0; });
 
     double estimate = kInf;
-    for (const auto& s : samples) estimate = std::min(estimate, -s.g);
+    for (const auto& s : samples)
+        estimate = std::min(estimate, -s.g);
     // implicit() is close to a distance near the boundary, so the estimate is
     // close to the margin; the band is widened when the boundary lies beyond it.
     double band = std::clamp(std::abs(estimate) * 1.2 + 3.0, 6.0, 60.0);
@@ -195,7 +210,9 @@ MarginTruth computeMarginTruth(const EllipsoidGeometry& lesion, const ZoneFuncti
         bool allIn = false, allOut = false;
         const std::vector<Vec3> boundary = extractBoundary(zone, box, opt.gridSpacing_mm, &allIn, &allOut);
         if (boundary.empty()) {
-            if (allOut) throw Error("the ablation zone does not reach the lesion (nothing within " + std::to_string(band) + " mm)");
+            if (allOut)
+                throw Error("the ablation zone does not reach the lesion (nothing within " + std::to_string(band) +
+                            " mm)");
             if (band >= 60) throw Error("the ablation zone extends more than 60 mm beyond the lesion everywhere");
             band = std::min(60.0, band * 2);
             continue;
@@ -205,7 +222,8 @@ MarginTruth computeMarginTruth(const EllipsoidGeometry& lesion, const ZoneFuncti
             // the lesion to the nearest boundary point, measured exactly from
             // each boundary point to the lesion ellipsoid.
             std::vector<double> d(boundary.size());
-            parallelFor(0, boundary.size(), [&](size_t i) { d[i] = ellipsoidSignedDistance(lesion, boundary[i]); }, 0, 256);
+            parallelFor(
+                0, boundary.size(), [&](size_t i) { d[i] = ellipsoidSignedDistance(lesion, boundary[i]); }, 0, 256);
             const size_t b0 = static_cast<size_t>(std::min_element(d.begin(), d.end()) - d.begin());
             if (d[b0] < 0) { // the boundary dips into the lesion between samples
                 // Add lesion points next to where it dips, then measure as incomplete.
@@ -237,7 +255,8 @@ MarginTruth computeMarginTruth(const EllipsoidGeometry& lesion, const ZoneFuncti
                     std::vector<Vec3> centres;
                     for (size_t i : cands) {
                         bool near = false;
-                        for (const Vec3& c : centres) near = near || distance(c, boundary[i]) < 0.4;
+                        for (const Vec3& c : centres)
+                            near = near || distance(c, boundary[i]) < 0.4;
                         if (!near) centres.push_back(boundary[i]);
                         if (centres.size() >= 8) break;
                     }
@@ -293,7 +312,8 @@ MarginTruth computeMarginTruth(const EllipsoidGeometry& lesion, const ZoneFuncti
                 const size_t i = values[c].second;
                 const Vec3 x = samples[i].p;
                 const Vec3 y0 = boundary[index.nearest(x, kInf).second];
-                const std::vector<Vec3> fine = extractBoundary(zone, Box{y0, y0}.grown(patch + 0.3), 0.05, nullptr, nullptr);
+                const std::vector<Vec3> fine =
+                    extractBoundary(zone, Box{y0, y0}.grown(patch + 0.3), 0.05, nullptr, nullptr);
                 std::vector<Vec3> around{x};
                 if (samples[i].surface) {
                     const Vec3 nrm = normalized(x - lesion.centre);
@@ -336,7 +356,8 @@ MarginTruth computeMarginTruth(const EllipsoidGeometry& lesion, const ZoneFuncti
         const double h = opt.coverageSpacing_mm;
         const Box box = lesionBox.grown(10.0 + h);
         size_t n[3];
-        for (int d = 0; d < 3; ++d) n[d] = static_cast<size_t>(std::floor((box.hi[d] - box.lo[d]) / h));
+        for (int d = 0; d < 3; ++d)
+            n[d] = static_cast<size_t>(std::floor((box.hi[d] - box.lo[d]) / h));
         struct Counts {
             size_t lesion = 0, lesionIn = 0, s5 = 0, s5In = 0, s10 = 0, s10In = 0, insufficient = 0;
         };

@@ -33,11 +33,11 @@ struct MarginOptions {
 
 struct MarginTruth {
     double minimalMargin_mm = 0;
-    Vec3 lesionPoint_mm;            // lesion point where the margin is smallest
-    Vec3 zonePoint_mm;              // nearest zone boundary point to it
-    double lesionCoverage = 0;      // fraction of the lesion volume inside the zone
-    double shell5Coverage = 0;      // fraction of {0 < d(x, lesion) <= 5 mm} inside the zone
-    double shell10Coverage = 0;     // fraction of {0 < d(x, lesion) <= 10 mm}
+    Vec3 lesionPoint_mm;                // lesion point where the margin is smallest
+    Vec3 zonePoint_mm;                  // nearest zone boundary point to it
+    double lesionCoverage = 0;          // fraction of the lesion volume inside the zone
+    double shell5Coverage = 0;          // fraction of {0 < d(x, lesion) <= 5 mm} inside the zone
+    double shell10Coverage = 0;         // fraction of {0 < d(x, lesion) <= 10 mm}
     double insufficientCoverage_ml = 0; // lesion plus its 5 mm shell outside the zone
     std::string verdict;
 };
@@ -49,6 +49,7 @@ std::string marginVerdict(double minimalMargin_mm);
 constexpr double kSufficientMarginMm = 5.0;
 
 // Throws irplan::Error when the zone's boundary is not within 60 mm of the lesion.
-MarginTruth computeMarginTruth(const EllipsoidGeometry& lesion, const ZoneFunction& zone, const MarginOptions& options = {});
+MarginTruth computeMarginTruth(const EllipsoidGeometry& lesion, const ZoneFunction& zone,
+                               const MarginOptions& options = {});
 
 } // namespace irplan::phantom

@@ -81,7 +81,8 @@ ChoiResult assessChoi(const LesionTable& base, const LesionTable& fu, const Lesi
     }
     r.sizeChange_pct = 100.0 * (r.followupSum_mm - r.baselineSum_mm) / r.baselineSum_mm;
     bool allGone = true;
-    for (const auto& f : m.followupOf) allGone = allGone && !f;
+    for (const auto& f : m.followupOf)
+        allGone = allGone && !f;
     const bool densityPr = r.densityChange_pct && *r.densityChange_pct <= -kDensityPct + kEps;
     const bool sizePr = r.sizeChange_pct <= -kSizePct + kEps;
     const bool sizePd = r.sizeChange_pct >= kSizePct - kEps;
@@ -95,10 +96,10 @@ ChoiResult assessChoi(const LesionTable& base, const LesionTable& fu, const Lesi
         r.overall = Choi::SD;
     }
     r.notes.push_back("size " + fmt(r.sizeChange_pct, "%+.1f") + "%" +
-                      (r.densityChange_pct ? ", density " + fmt(*r.densityChange_pct, "%+.1f") + "% (" +
-                                                 fmt(*r.baselineDensityHu, "%.0f") + " -> " +
-                                                 fmt(*r.followupDensityHu, "%.0f") + " HU)"
-                                           : std::string()));
+                      (r.densityChange_pct
+                           ? ", density " + fmt(*r.densityChange_pct, "%+.1f") + "% (" +
+                                 fmt(*r.baselineDensityHu, "%.0f") + " -> " + fmt(*r.followupDensityHu, "%.0f") + " HU)"
+                           : std::string()));
     return r;
 }
 

@@ -13,7 +13,8 @@ LesionMatching matchLesions(const LesionTable& base, const LesionTable& fu, cons
     std::vector<std::optional<size_t>> followupOf(nb), baselineOf(nf);
     if (options.byId) {
         std::map<std::string, size_t> fuById;
-        for (size_t f = 0; f < nf; ++f) fuById[fu.lesions[f].id] = f;
+        for (size_t f = 0; f < nf; ++f)
+            fuById[fu.lesions[f].id] = f;
         for (size_t b = 0; b < nb; ++b) {
             auto it = fuById.find(base.lesions[b].id);
             if (it == fuById.end()) continue;
@@ -27,8 +28,10 @@ LesionMatching matchLesions(const LesionTable& base, const LesionTable& fu, cons
                 throw Error(t.name + ": lesion '" + l.id +
                             "' has no centre_mm, so it cannot be paired by position; pair the tables by id instead");
         };
-        for (const auto& l : base.lesions) requireCentre(base, l);
-        for (const auto& l : fu.lesions) requireCentre(fu, l);
+        for (const auto& l : base.lesions)
+            requireCentre(base, l);
+        for (const auto& l : fu.lesions)
+            requireCentre(fu, l);
         std::vector<std::tuple<double, size_t, size_t>> candidates;
         for (size_t b = 0; b < nb; ++b)
             for (size_t f = 0; f < nf; ++f) {

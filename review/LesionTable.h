@@ -17,22 +17,22 @@
 namespace irplan::review {
 
 struct LesionRecord {
-    std::string id;                  // "id" (number or text), unique in a table
-    std::optional<Vec3> centre_mm;   // LPS mm
+    std::string id;                // "id" (number or text), unique in a table
+    std::optional<Vec3> centre_mm; // LPS mm
     std::optional<double> volume_ml;
     std::optional<double> longestAxialDiameter_mm;
     std::optional<double> meanHu;
-    std::optional<double> suvMax;    // body-weight SUV
-    std::optional<double> suvPeak;   // body-weight SUV, mean of the hottest 1 cm^3 sphere
+    std::optional<double> suvMax;  // body-weight SUV
+    std::optional<double> suvPeak; // body-weight SUV, mean of the hottest 1 cm^3 sphere
     std::optional<double> mtv_ml;
-    std::optional<double> tlg;       // SUVmean x MTV, g
-    std::string couinaudSegment;     // "" when unknown
-    std::string source;              // how it was found ("ct", "pet", "manual", ...)
-    std::string organ = "liver";     // "organ" when given; the tables IRPlan writes are liver lesions
+    std::optional<double> tlg;   // SUVmean x MTV, g
+    std::string couinaudSegment; // "" when unknown
+    std::string source;          // how it was found ("ct", "pet", "manual", ...)
+    std::string organ = "liver"; // "organ" when given; the tables IRPlan writes are liver lesions
 };
 
 struct LesionTable {
-    std::string name;                // file path or a label, for messages
+    std::string name; // file path or a label, for messages
     std::vector<LesionRecord> lesions;
 };
 

@@ -1,7 +1,6 @@
-#include "review/Response.h"
-
 #include "core/Error.h"
 #include "io/Suv.h"
+#include "review/Response.h"
 
 #include <cmath>
 #include <cstdio>
@@ -64,8 +63,7 @@ SulFactor resolveSul(const SulSource& src, const std::string& when) {
         if (*src.heightM > 3.0)
             throw Error("the " + when + " height " + fmt(*src.heightM, "%.1f") +
                         " is not in metres (give 1.75, not 175)");
-        if (!(*src.heightM > 0.3))
-            throw Error("the " + when + " height " + fmt(*src.heightM) + " m is not plausible");
+        if (!(*src.heightM > 0.3)) throw Error("the " + when + " height " + fmt(*src.heightM) + " m is not plausible");
         if (src.sex != "M" && src.sex != "F")
             throw Error("the " + when + " sex must be M or F for the lean body mass formula, not '" + src.sex + "'");
         const double lbm = leanBodyMassKg(*src.weightKg, *src.heightM, src.sex);
@@ -104,7 +102,8 @@ PercistResult assessPercist(const LesionTable& base, const LesionTable& fu, cons
     if (options.liverSulMean) {
         // Measurable: SULpeak >= 1.5 x liver SULmean + 2 SD (PERCIST 1.0).
         r.measurabilityThresholdSul = 1.5 * *options.liverSulMean + 2.0 * options.liverSulSd.value_or(0.0);
-        if (!options.liverSulSd) r.notes.push_back("liver SUL SD not given: measurability threshold is 1.5 x liver mean");
+        if (!options.liverSulSd)
+            r.notes.push_back("liver SUL SD not given: measurability threshold is 1.5 x liver mean");
         if (*r.baselineSulPeak < *r.measurabilityThresholdSul - kEps) {
             r.reason = "the hottest baseline lesion (SULpeak " + fmt(*r.baselineSulPeak) +
                        ") is below the PERCIST measurability threshold " + fmt(*r.measurabilityThresholdSul);
@@ -134,7 +133,8 @@ PercistResult assessPercist(const LesionTable& base, const LesionTable& fu, cons
 
     if (!r.newLesions.empty()) {
         r.overall = Percist::PMD;
-        r.notes.push_back(std::to_string(r.newLesions.size()) + " new lesion(s) with uptake: progression (confirm each)");
+        r.notes.push_back(std::to_string(r.newLesions.size()) +
+                          " new lesion(s) with uptake: progression (confirm each)");
     } else if (!r.followupSulPeak) {
         r.overall = Percist::CMR;
         r.notes.push_back("no lesion with uptake remains in the follow-up table; CMR requires residual uptake below "

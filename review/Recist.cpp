@@ -1,6 +1,5 @@
-#include "review/Response.h"
-
 #include "core/Error.h"
+#include "review/Response.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -47,7 +46,8 @@ RecistResult assessRecist(const LesionTable& base, const LesionTable& fu, const 
     // RECIST 1.1: at most 5 target lesions in total and 2 per organ.
     const std::vector<size_t> targets = selectTargets(base, 5, 2);
     std::vector<bool> isTarget(base.lesions.size(), false);
-    for (size_t i : targets) isTarget[i] = true;
+    for (size_t i : targets)
+        isTarget[i] = true;
     for (size_t i = 0; i < base.lesions.size(); ++i)
         if (!isTarget[i]) r.nonTargets.push_back(i);
     r.newLesions = m.newLesions;
@@ -72,10 +72,12 @@ RecistResult assessRecist(const LesionTable& base, const LesionTable& fu, const 
         r.targets.push_back(t);
     }
     size_t measurable = 0;
-    for (const auto& l : base.lesions) measurable += l.longestAxialDiameter_mm && *l.longestAxialDiameter_mm >= kMeasurableMm;
+    for (const auto& l : base.lesions)
+        measurable += l.longestAxialDiameter_mm && *l.longestAxialDiameter_mm >= kMeasurableMm;
     if (measurable > targets.size())
-        r.notes.push_back(std::to_string(measurable - targets.size()) +
-                          " measurable lesion(s) beyond RECIST 1.1's 5 targets (2 per organ) are followed as non-target");
+        r.notes.push_back(
+            std::to_string(measurable - targets.size()) +
+            " measurable lesion(s) beyond RECIST 1.1's 5 targets (2 per organ) are followed as non-target");
 
     if (targets.empty()) {
         r.target = Recist::NE;
@@ -102,7 +104,8 @@ RecistResult assessRecist(const LesionTable& base, const LesionTable& fu, const 
     }
 
     bool allNonTargetsGone = true;
-    for (size_t i : r.nonTargets) allNonTargetsGone = allNonTargetsGone && !m.followupOf[i];
+    for (size_t i : r.nonTargets)
+        allNonTargetsGone = allNonTargetsGone && !m.followupOf[i];
     r.nonTarget = r.nonTargets.empty() ? "none" : (allNonTargetsGone ? "CR" : "non-CR/non-PD");
     if (!r.nonTargets.empty() && !allNonTargetsGone)
         r.notes.push_back("unequivocal progression of non-target lesions is the reader's judgement and is not "

@@ -6,32 +6,48 @@ namespace irplan::review {
 
 const char* name(Recist c) {
     switch (c) {
-    case Recist::CR: return "CR";
-    case Recist::PR: return "PR";
-    case Recist::SD: return "SD";
-    case Recist::PD: return "PD";
-    case Recist::NonCRNonPD: return "non-CR/non-PD";
-    case Recist::NE: return "NE";
+    case Recist::CR:
+        return "CR";
+    case Recist::PR:
+        return "PR";
+    case Recist::SD:
+        return "SD";
+    case Recist::PD:
+        return "PD";
+    case Recist::NonCRNonPD:
+        return "non-CR/non-PD";
+    case Recist::NE:
+        return "NE";
     }
     return "NE";
 }
 const char* name(Choi c) {
     switch (c) {
-    case Choi::CR: return "CR";
-    case Choi::PR: return "PR";
-    case Choi::SD: return "SD";
-    case Choi::PD: return "PD";
-    case Choi::NE: return "NE";
+    case Choi::CR:
+        return "CR";
+    case Choi::PR:
+        return "PR";
+    case Choi::SD:
+        return "SD";
+    case Choi::PD:
+        return "PD";
+    case Choi::NE:
+        return "NE";
     }
     return "NE";
 }
 const char* name(Percist c) {
     switch (c) {
-    case Percist::CMR: return "CMR";
-    case Percist::PMR: return "PMR";
-    case Percist::SMD: return "SMD";
-    case Percist::PMD: return "PMD";
-    case Percist::NE: return "NE";
+    case Percist::CMR:
+        return "CMR";
+    case Percist::PMR:
+        return "PMR";
+    case Percist::SMD:
+        return "SMD";
+    case Percist::PMD:
+        return "PMD";
+    case Percist::NE:
+        return "NE";
     }
     return "NE";
 }
@@ -47,15 +63,24 @@ std::string describeCommon(const std::string& code) {
 }
 } // namespace
 
-std::string describe(Recist c) { return describeCommon(name(c)); }
-std::string describe(Choi c) { return describeCommon(name(c)); }
+std::string describe(Recist c) {
+    return describeCommon(name(c));
+}
+std::string describe(Choi c) {
+    return describeCommon(name(c));
+}
 std::string describe(Percist c) {
     switch (c) {
-    case Percist::CMR: return "complete metabolic response";
-    case Percist::PMR: return "partial metabolic response";
-    case Percist::SMD: return "stable metabolic disease";
-    case Percist::PMD: return "progressive metabolic disease";
-    case Percist::NE: return "not evaluable";
+    case Percist::CMR:
+        return "complete metabolic response";
+    case Percist::PMR:
+        return "partial metabolic response";
+    case Percist::SMD:
+        return "stable metabolic disease";
+    case Percist::PMD:
+        return "progressive metabolic disease";
+    case Percist::NE:
+        return "not evaluable";
     }
     return "not evaluable";
 }
@@ -74,14 +99,14 @@ ResponseAssessment assessResponse(const LesionTable& baseline, const LesionTable
 
 namespace {
 
-template <class T>
-Json opt(const std::optional<T>& v) {
+template <class T> Json opt(const std::optional<T>& v) {
     return v ? Json(*v) : Json(nullptr);
 }
 
 Json idsOf(const LesionTable& t, const std::vector<size_t>& idx) {
     Json a = Json::array();
-    for (size_t i : idx) a.push_back(t.lesions[i].id);
+    for (size_t i : idx)
+        a.push_back(t.lesions[i].id);
     return a;
 }
 
@@ -179,12 +204,15 @@ Json toJson(const ResponseAssessment& a) {
 std::string summaryText(const ResponseAssessment& a) {
     std::ostringstream s;
     s << "RECIST 1.1: " << name(a.recist.overall) << " (" << describe(a.recist.overall) << ")\n";
-    for (const auto& n : a.recist.notes) s << "  " << n << "\n";
+    for (const auto& n : a.recist.notes)
+        s << "  " << n << "\n";
     s << "Choi:       " << name(a.choi.overall) << " (" << describe(a.choi.overall) << ")\n";
-    for (const auto& n : a.choi.notes) s << "  " << n << "\n";
+    for (const auto& n : a.choi.notes)
+        s << "  " << n << "\n";
     s << "PERCIST 1.0: " << name(a.percist.overall) << " (" << describe(a.percist.overall) << ")\n";
     if (!a.percist.reason.empty()) s << "  " << a.percist.reason << "\n";
-    for (const auto& n : a.percist.notes) s << "  " << n << "\n";
+    for (const auto& n : a.percist.notes)
+        s << "  " << n << "\n";
     return s.str();
 }
 

@@ -31,7 +31,7 @@ struct SulSource {
     std::optional<double> sulPerSuv; // LBM / body weight, e.g. 0.75
     std::optional<double> weightKg;
     std::optional<double> heightM;
-    std::string sex;                 // "M" or "F"
+    std::string sex; // "M" or "F"
 
     bool given() const { return sulPerSuv || weightKg || heightM || !sex.empty(); }
 };
@@ -51,7 +51,7 @@ struct ResponseOptions {
     // is the baseline sum unless an earlier nadir is given.
     std::optional<double> recistNadirSum_mm;
     SulSource baselineSul;
-    SulSource followupSul;         // empty: the baseline's body data are used
+    SulSource followupSul;              // empty: the baseline's body data are used
     std::optional<double> liverSulMean; // PERCIST reference (3 cm sphere in the right lobe)
     std::optional<double> liverSulSd;
 };
@@ -68,20 +68,20 @@ std::string describe(Choi c);
 std::string describe(Percist c);
 
 struct TargetMeasurement {
-    size_t baseline = 0;             // index into the baseline table
-    std::optional<size_t> followup;  // empty: not found at follow-up (counted as 0 mm)
+    size_t baseline = 0;            // index into the baseline table
+    std::optional<size_t> followup; // empty: not found at follow-up (counted as 0 mm)
     double baseline_mm = 0;
-    std::optional<double> followup_mm; // empty: found but not measured (not evaluable)
+    std::optional<double> followup_mm;            // empty: found but not measured (not evaluable)
     std::optional<double> baselineHu, followupHu; // Choi only
 };
 
 struct RecistResult {
     Recist overall = Recist::NE;
-    Recist target = Recist::NE;      // NE also when there is no target lesion
-    std::string nonTarget;           // "CR", "non-CR/non-PD", "none"
+    Recist target = Recist::NE; // NE also when there is no target lesion
+    std::string nonTarget;      // "CR", "non-CR/non-PD", "none"
     std::vector<TargetMeasurement> targets;
-    std::vector<size_t> nonTargets;  // baseline indices
-    std::vector<size_t> newLesions;  // follow-up indices
+    std::vector<size_t> nonTargets; // baseline indices
+    std::vector<size_t> newLesions; // follow-up indices
     double baselineSum_mm = 0, followupSum_mm = 0, nadirSum_mm = 0;
     double changeFromBaseline_pct = 0, changeFromNadir_pct = 0, changeFromNadir_mm = 0;
     std::vector<std::string> notes;
@@ -98,7 +98,7 @@ struct ChoiResult {
 
 struct PercistResult {
     Percist overall = Percist::NE;
-    std::string reason;              // why NE
+    std::string reason; // why NE
     SulFactor baselineSul, followupSul;
     std::optional<size_t> baselineLesion, followupLesion; // hottest lesion of each table
     std::optional<double> baselineSulPeak, followupSulPeak, change_pct, change_sul;

@@ -53,22 +53,28 @@ std::vector<int> parseSelection(const std::string& text) {
 
 void addExportCommand(CLI::App& app) {
     auto o = std::make_shared<ExportCliOptions>();
-    CLI::App* cmd = app.add_subcommand("export", "Export a label map as DICOM SEG / RTSTRUCT (referring to its CT series) or NIfTI");
+    CLI::App* cmd = app.add_subcommand(
+        "export", "Export a label map as DICOM SEG / RTSTRUCT (referring to its CT series) or NIfTI");
     cmd->add_option("--labels", o->labels, "Label map (NIfTI, NRRD, MetaImage) on the CT's grid")->required();
-    cmd->add_option("--ct-dicom", o->ctDicom, "DICOM directory of the CT series the labels were drawn on (SEG, RTSTRUCT)");
+    cmd->add_option("--ct-dicom", o->ctDicom,
+                    "DICOM directory of the CT series the labels were drawn on (SEG, RTSTRUCT)");
     cmd->add_option("--series", o->series, "SeriesInstanceUID of that CT when the directory holds several");
     cmd->add_option("--out", o->out, "Output directory")->required();
     cmd->add_option("--format", o->format, "seg, rtstruct and/or nifti, comma-separated (default seg,rtstruct)");
-    cmd->add_option("--legend", o->legend, "Names of the labels: JSON {\"legend\": {\"1\": \"liver\"}} (e.g. truth.json)");
+    cmd->add_option("--legend", o->legend,
+                    "Names of the labels: JSON {\"legend\": {\"1\": \"liver\"}} (e.g. truth.json)");
     cmd->add_option("--select", o->select, "Export only these label values (comma-separated)");
-    cmd->add_option("--algorithm", o->algorithm, "How the labels were made: AUTOMATIC, SEMIAUTOMATIC (default) or MANUAL");
+    cmd->add_option("--algorithm", o->algorithm,
+                    "How the labels were made: AUTOMATIC, SEMIAUTOMATIC (default) or MANUAL");
     cmd->add_flag("--json", o->json, "Print JSON");
     cmd->callback([o] {
         const std::set<std::string> formats = parseFormats(o->format);
         const bool dicom = formats.count("seg") || formats.count("rtstruct");
-        if (dicom && o->ctDicom.empty()) throw Error("SEG and RTSTRUCT exports need --ct-dicom (the CT series they refer to)");
+        if (dicom && o->ctDicom.empty())
+            throw Error("SEG and RTSTRUCT exports need --ct-dicom (the CT series they refer to)");
         const LabelImage::Pointer labels = readLabelMap(o->labels);
-        const std::map<int, std::string> legend = o->legend.empty() ? std::map<int, std::string>{} : readLegend(o->legend);
+        const std::map<int, std::string> legend =
+            o->legend.empty() ? std::map<int, std::string>{} : readLegend(o->legend);
         const std::vector<int> present = labelsPresent(labels);
         if (present.empty()) throw Error(o->labels + " holds no label (every voxel is 0): nothing to export");
         std::vector<int> chosen = present;
@@ -95,12 +101,16 @@ void addExportCommand(CLI::App& app) {
                                       {"images", ref.slices.size()}};
             if (formats.count("seg")) {
                 const auto r = writeDicomSeg(labels, styles, ref, out / "segmentation.dcm", eo);
-                filesJson["seg"] = {{"path", r.file.string()}, {"segments", r.structures}, {"frames", r.frames},
+                filesJson["seg"] = {{"path", r.file.string()},
+                                    {"segments", r.structures},
+                                    {"frames", r.frames},
                                     {"sop_instance_uid", r.sopInstanceUid}};
             }
             if (formats.count("rtstruct")) {
                 const auto r = writeRtStructFromLabels(labels, styles, ref, out / "rtstruct.dcm", eo);
-                filesJson["rtstruct"] = {{"path", r.file.string()}, {"rois", r.structures}, {"contours", r.contours},
+                filesJson["rtstruct"] = {{"path", r.file.string()},
+                                         {"rois", r.structures},
+                                         {"contours", r.contours},
                                          {"sop_instance_uid", r.sopInstanceUid}};
             }
         }
@@ -116,9 +126,11 @@ void addExportCommand(CLI::App& app) {
                 dst[i] = keep.count(src[i]) ? src[i] : 0;
             writeLabelMap(copy, out / "labels.nii.gz");
             Json lj = Json::object();
-            for (const auto& s : styles) lj[std::to_string(s.label)] = s.name;
+            for (const auto& s : styles)
+                lj[std::to_string(s.label)] = s.name;
             files::writeTextAtomic(out / "legend.json", Json{{"legend", lj}}.dump(2) + "\n");
-            filesJson["nifti"] = {{"path", (out / "labels.nii.gz").string()}, {"legend", (out / "legend.json").string()}};
+            filesJson["nifti"] = {{"path", (out / "labels.nii.gz").string()},
+                                  {"legend", (out / "legend.json").string()}};
         }
         j["files"] = filesJson;
         Json structures = Json::array();
@@ -127,8 +139,12 @@ void addExportCommand(CLI::App& app) {
         for (const auto& s : styles) {
             size_t n = 0;
             const auto* p = labels->GetBufferPointer();
-            for (size_t i = 0; i < labels->GetBufferedRegion().GetNumberOfPixels(); ++i) n += p[i] == s.label;
-            structures.push_back({{"label", s.label}, {"name", s.name}, {"voxels", n}, {"volume_ml", n * voxelMl},
+            for (size_t i = 0; i < labels->GetBufferedRegion().GetNumberOfPixels(); ++i)
+                n += p[i] == s.label;
+            structures.push_back({{"label", s.label},
+                                  {"name", s.name},
+                                  {"voxels", n},
+                                  {"volume_ml", n * voxelMl},
                                   {"code", s.type.scheme + " " + s.type.value + " " + s.type.meaning},
                                   {"rt_interpreted_type", s.rtInterpretedType}});
         }
@@ -137,7 +153,8 @@ void addExportCommand(CLI::App& app) {
             printJson(j);
             return;
         }
-        for (const auto& [format, f] : filesJson.items()) std::cout << "wrote " << f["path"].get<std::string>() << "\n";
+        for (const auto& [format, f] : filesJson.items())
+            std::cout << "wrote " << f["path"].get<std::string>() << "\n";
         std::cout << styles.size() << " structure(s)\n";
     });
 }

@@ -62,7 +62,8 @@ void addPhantomCommand(CLI::App& app) {
         const double split = opt->followup ? 0.45 : 0.8;
         po.progress = stderrProgress(opt->json).sub(0.0, split);
         const phantom::PhantomCase p = phantom::generatePhantom(po);
-        const auto files = phantom::writePhantom(p, opt->out, opt->dicom, stderrProgress(opt->json).sub(split, split + 0.1));
+        const auto files = phantom::writePhantom(p, opt->out, opt->dicom,
+                                                 stderrProgress(opt->json).sub(split, opt->followup ? 0.55 : 1.0));
         Json j = summary(p, files);
         if (opt->followup) {
             const phantom::FollowupCase f = phantom::generateFollowup(p, stderrProgress(opt->json).sub(0.55, 0.9));

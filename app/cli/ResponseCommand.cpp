@@ -29,18 +29,22 @@ void addResponseCommand(CLI::App& app) {
     CLI::App* cmd = app.add_subcommand(
         "response", "Tumour response (RECIST 1.1, Choi, PERCIST 1.0) between a baseline and a follow-up lesion table");
     cmd->add_option("--baseline", o->baseline, "Baseline lesions.json")->required();
-    cmd->add_option("--followup", o->followup, "Follow-up lesions.json (centres in the baseline's frame, or use --match-by-id)")
+    cmd->add_option("--followup", o->followup,
+                    "Follow-up lesions.json (centres in the baseline's frame, or use --match-by-id)")
         ->required();
     cmd->add_option("--out", o->out, "Also write the assessment as JSON to this file");
     cmd->add_flag("--json", o->json, "Print JSON instead of text");
     cmd->add_flag("--match-by-id", o->byId, "Pair lesions by their ids (tracked lesions) instead of by position");
-    cmd->add_option("--match-tolerance-mm", o->tolerance_mm, "Largest centre distance of a lesion pair (default 15 mm)");
-    cmd->add_option("--nadir-sum-mm", o->nadir, "RECIST: smallest sum of diameters on study (default: the baseline sum)");
+    cmd->add_option("--match-tolerance-mm", o->tolerance_mm,
+                    "Largest centre distance of a lesion pair (default 15 mm)");
+    cmd->add_option("--nadir-sum-mm", o->nadir,
+                    "RECIST: smallest sum of diameters on study (default: the baseline sum)");
     cmd->add_option("--sul-per-suv", o->base.sulPerSuv, "PERCIST: lean body mass / body weight at baseline");
     cmd->add_option("--weight-kg", o->base.weightKg, "PERCIST: body weight at baseline (with --height-m and --sex)");
     cmd->add_option("--height-m", o->base.heightM, "PERCIST: height in metres");
     cmd->add_option("--sex", o->base.sex, "PERCIST: M or F");
-    cmd->add_option("--followup-sul-per-suv", o->fu.sulPerSuv, "PERCIST: LBM / weight at follow-up (default: baseline's)");
+    cmd->add_option("--followup-sul-per-suv", o->fu.sulPerSuv,
+                    "PERCIST: LBM / weight at follow-up (default: baseline's)");
     cmd->add_option("--followup-weight-kg", o->fu.weightKg, "PERCIST: body weight at follow-up");
     cmd->add_option("--followup-height-m", o->fu.heightM, "PERCIST: height at follow-up");
     cmd->add_option("--followup-sex", o->fu.sex, "PERCIST: sex at follow-up");

@@ -44,14 +44,20 @@ void addSegCommand(CLI::App& app) {
         j["referenced_images"] = seg.references.referencedSopInstanceUids.size();
         if (v.image && !v.meta.seriesInstanceUid.empty()) {
             bool refersToVolume = false;
-            for (const auto& s : seg.references.referencedSeriesUids) refersToVolume |= s == v.meta.seriesInstanceUid;
+            for (const auto& s : seg.references.referencedSeriesUids)
+                refersToVolume |= s == v.meta.seriesInstanceUid;
             j["refers_to_volume"] = refersToVolume;
         }
         Json segments = Json::array();
         for (const auto& s : seg.segments)
-            segments.push_back({{"number", s.number}, {"label", s.label}, {"name", s.name}, {"frames", s.frames},
-                                {"voxels", s.voxels}, {"volume_ml", s.voxels * voxelMl},
-                                {"category", s.category.meaning}, {"type", s.type.meaning},
+            segments.push_back({{"number", s.number},
+                                {"label", s.label},
+                                {"name", s.name},
+                                {"frames", s.frames},
+                                {"voxels", s.voxels},
+                                {"volume_ml", s.voxels * voxelMl},
+                                {"category", s.category.meaning},
+                                {"type", s.type.meaning},
                                 {"rgb", {s.rgb[0], s.rgb[1], s.rgb[2]}}});
         j["segments"] = segments;
         j["overlapping_voxels"] = seg.overlappingVoxels;
@@ -62,12 +68,14 @@ void addSegCommand(CLI::App& app) {
             return;
         }
         std::cout << o->seg << ": " << seg.segments.size() << " segment(s), refers to series";
-        for (const auto& s : seg.references.referencedSeriesUids) std::cout << " " << s;
+        for (const auto& s : seg.references.referencedSeriesUids)
+            std::cout << " " << s;
         std::cout << "\n";
         for (const auto& s : seg.segments)
-            std::cout << "  " << s.number << "  label " << s.label << "  \"" << s.name << "\"  " << s.frames << " frames, "
-                      << s.voxels * voxelMl << " mL\n";
-        for (const auto& w : seg.warnings) std::cout << "  warning: " << w << "\n";
+            std::cout << "  " << s.number << "  label " << s.label << "  \"" << s.name << "\"  " << s.frames
+                      << " frames, " << s.voxels * voxelMl << " mL\n";
+        for (const auto& w : seg.warnings)
+            std::cout << "  warning: " << w << "\n";
     });
 }
 

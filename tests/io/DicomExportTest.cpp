@@ -2,15 +2,15 @@
 // DICOM by io's writer, as `irplan phantom --dicom` does) and of a real CT with
 // its tumour mask: written, read back, compared voxel by voxel, and checked to
 // refer to the right series.
-#include "core/Error.h"
 #include "io/DicomExport.h"
+
+#include "core/Error.h"
 #include "io/RtStruct.h"
 #include "io/VolumeIO.h"
 #include "phantom/Phantom.h"
 #include "tests/support/TestSupport.h"
 
 #include <gtest/gtest.h>
-
 #include <set>
 
 using namespace irplan;
@@ -33,7 +33,7 @@ double dice(const LabelImage* a, int la, const itk::ImageBase<3>* bImg, const st
 }
 
 class PhantomExport : public ::testing::Test {
-protected:
+  protected:
     static void SetUpTestSuite() {
         dir_ = new fs::path(test::scratchDir("export_phantom"));
         phantom::PhantomOptions o;
@@ -77,14 +77,17 @@ TEST_F(PhantomExport, SegReadsBackWithTheSameVoxelsAndRefersToTheCt) {
     ASSERT_EQ(back.references.referencedSeriesUids.size(), 1u);
     EXPECT_EQ(back.references.referencedSeriesUids[0], ct.meta.seriesInstanceUid);
     std::set<std::string> ctSops;
-    for (const auto& s : ref.slices) ctSops.insert(s.sopInstanceUid);
+    for (const auto& s : ref.slices)
+        ctSops.insert(s.sopInstanceUid);
     EXPECT_EQ(back.references.referencedSopInstanceUids.size(), report.referencedImages);
-    for (const auto& uid : back.references.referencedSopInstanceUids) EXPECT_TRUE(ctSops.count(uid)) << uid;
+    for (const auto& uid : back.references.referencedSopInstanceUids)
+        EXPECT_TRUE(ctSops.count(uid)) << uid;
 
     // Without a grid the SEG's own geometry is the CT's (fat covers every slice).
     const SegImport own = readDicomSeg(*dir_ / "seg.dcm");
     EXPECT_EQ(own.labels->GetLargestPossibleRegion().GetSize(), labels->GetLargestPossibleRegion().GetSize());
-    for (unsigned i = 0; i < 3; ++i) EXPECT_NEAR(own.labels->GetOrigin()[i], labels->GetOrigin()[i], 1e-3);
+    for (unsigned i = 0; i < 3; ++i)
+        EXPECT_NEAR(own.labels->GetOrigin()[i], labels->GetOrigin()[i], 1e-3);
 }
 
 TEST_F(PhantomExport, RtStructReadsBackWithTheSameVoxelsAndRefersToTheCt) {
@@ -144,7 +147,8 @@ TEST_F(PhantomExport, CliExportsListsAndRefusesBadInput) {
     const Json j = Json::parse(r.out);
     EXPECT_EQ(j["files"]["seg"]["segments"], 2);
     EXPECT_EQ(j["structures"][1]["name"], "lesion 2");
-    EXPECT_TRUE(fs::exists(out / "segmentation.dcm") && fs::exists(out / "rtstruct.dcm") && fs::exists(out / "labels.nii.gz"));
+    EXPECT_TRUE(fs::exists(out / "segmentation.dcm") && fs::exists(out / "rtstruct.dcm") &&
+                fs::exists(out / "labels.nii.gz"));
     r = test::runIrplan({"seg", (out / "segmentation.dcm").string(), "--volume", ctDir().string(), "--json"});
     ASSERT_EQ(r.exitCode, 0) << r.err;
     const Json s = Json::parse(r.out);
@@ -170,8 +174,8 @@ TEST_F(PhantomExport, CliExportsListsAndRefusesBadInput) {
                              out.string(), "--format", "stl"}));
     oneLine(test::runIrplan({"export", "--labels", labelsFile().string(), "--ct-dicom", ctDir().string(), "--out",
                              out.string(), "--select", "99"}));
-    oneLine(test::runIrplan({"export", "--labels", (out / "nope.nii.gz").string(), "--ct-dicom", ctDir().string(),
-                             "--out", out.string()}));
+    oneLine(test::runIrplan(
+        {"export", "--labels", (out / "nope.nii.gz").string(), "--ct-dicom", ctDir().string(), "--out", out.string()}));
     oneLine(test::runIrplan({"seg", (out / "rtstruct.dcm").string()}));
 }
 
@@ -197,7 +201,8 @@ TEST(RealDataExport, SarcomaGtvRoundTripsThroughSegAndRtStruct) {
     const double dRt = dice(mask, 1, m, [&](size_t i) { return pm[i] != 0; });
     const auto& sp = ct.image->GetSpacing();
     const double ml = static_cast<double>(seg.segments[0].voxels) * sp[0] * sp[1] * sp[2] / 1000.0;
-    std::printf("STS_001 GTV: %zu voxels, %.1f mL; Dice SEG %.4f, RTSTRUCT %.4f\n", seg.segments[0].voxels, ml, dSeg, dRt);
+    std::printf("STS_001 GTV: %zu voxels, %.1f mL; Dice SEG %.4f, RTSTRUCT %.4f\n", seg.segments[0].voxels, ml, dSeg,
+                dRt);
     // README: 117,145 voxels, 365.3 mL.
     EXPECT_EQ(seg.segments[0].voxels, 117145u);
     EXPECT_NEAR(ml, 365.3, 0.5);

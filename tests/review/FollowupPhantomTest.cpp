@@ -10,9 +10,8 @@
 #include "phantom/Followup.h"
 #include "tests/support/TestSupport.h"
 
-#include <gtest/gtest.h>
-
 #include <cmath>
+#include <gtest/gtest.h>
 #include <set>
 
 using namespace irplan;
@@ -21,12 +20,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
-EllipsoidGeometry lesionGeometry(const Lesion& l) { return {l.centre, l.semiAxes, l.axes}; }
+EllipsoidGeometry lesionGeometry(const Lesion& l) {
+    return {l.centre, l.semiAxes, l.axes};
+}
 
 // Outward unit normal of an ellipsoid at a surface point.
 Vec3 normalAt(const EllipsoidGeometry& e, const Vec3& p) {
     const Vec3 q = e.toLocal(p);
-    const Vec3 g{q.x / (e.semiAxes.x * e.semiAxes.x), q.y / (e.semiAxes.y * e.semiAxes.y), q.z / (e.semiAxes.z * e.semiAxes.z)};
+    const Vec3 g{q.x / (e.semiAxes.x * e.semiAxes.x), q.y / (e.semiAxes.y * e.semiAxes.y),
+                 q.z / (e.semiAxes.z * e.semiAxes.z)};
     return normalized(e.axes * g);
 }
 
@@ -41,7 +43,7 @@ std::vector<Vec3> sphereDirections(size_t n) {
 }
 
 class Followup : public ::testing::Test {
-protected:
+  protected:
     static void SetUpTestSuite() {
         PhantomOptions o;
         o.seed = 1;
@@ -64,7 +66,7 @@ protected:
     static const FollowupCase& F() { return *followup_; }
     static const fs::path& dir() { return *dir_; }
 
-private:
+  private:
     static inline PhantomCase* phantom_ = nullptr;
     static inline FollowupCase* followup_ = nullptr;
     static inline fs::path* dir_ = nullptr;
@@ -118,8 +120,9 @@ TEST_F(Followup, TrueMarginsPassAnIndependentGeometricCheck) {
                 outsideInner += zone(p + n * (m - 0.03)) >= 0;
                 outsideOuter += zone(p + n * (m + 0.03)) >= 0;
             }
-            std::printf("lesion %d: MAM %.3f; offset by MAM-0.03: %zu of %zu points outside the zone, by MAM+0.03: %zu\n",
-                        zt.zone.lesionId, m, outsideInner, surface.size(), outsideOuter);
+            std::printf(
+                "lesion %d: MAM %.3f; offset by MAM-0.03: %zu of %zu points outside the zone, by MAM+0.03: %zu\n",
+                zt.zone.lesionId, m, outsideInner, surface.size(), outsideOuter);
             EXPECT_EQ(outsideInner, 0u) << "lesion " << zt.zone.lesionId;
             EXPECT_GT(outsideOuter, 0u) << "lesion " << zt.zone.lesionId;
         } else {
@@ -146,8 +149,9 @@ TEST_F(Followup, TrueMarginsPassAnIndependentGeometricCheck) {
                     }
                 tooFar += !found;
             }
-            std::printf("lesion %d: MAM %.3f; %zu lesion surface points outside the zone, %zu farther than |MAM|+0.05\n",
-                        zt.zone.lesionId, m, outsidePoints, tooFar);
+            std::printf(
+                "lesion %d: MAM %.3f; %zu lesion surface points outside the zone, %zu farther than |MAM|+0.05\n",
+                zt.zone.lesionId, m, outsidePoints, tooFar);
             EXPECT_GT(outsidePoints, 0u);
             EXPECT_EQ(tooFar, 0u);
         }
@@ -191,13 +195,14 @@ TEST_F(Followup, PostCtShowsNonEnhancingZonesWithRimResidualTumourAndAnotherBrea
     core /= nCore;
     rim /= nRim;
     const double liverMean = liver / nLiver, liverSd = std::sqrt(liverSq / nLiver - liverMean * liverMean);
-    std::printf("post CT: zone core %.1f HU (%zu voxels), rim %.1f HU, liver %.1f +- %.1f HU, residual tumour %.1f HU (%zu)\n",
-                core, nCore, rim, liverMean, liverSd, nResidual ? residual / nResidual : 0.0, nResidual);
-    EXPECT_NEAR(core, 40.0, 5.0);        // non-enhancing: 35-45 HU
-    EXPECT_GT(rim, liverMean + 8.0);     // thin hyperdense rim
-    EXPECT_NEAR(liverMean, 115.0, 6.0);  // portal venous liver
+    std::printf(
+        "post CT: zone core %.1f HU (%zu voxels), rim %.1f HU, liver %.1f +- %.1f HU, residual tumour %.1f HU (%zu)\n",
+        core, nCore, rim, liverMean, liverSd, nResidual ? residual / nResidual : 0.0, nResidual);
+    EXPECT_NEAR(core, 40.0, 5.0);       // non-enhancing: 35-45 HU
+    EXPECT_GT(rim, liverMean + 8.0);    // thin hyperdense rim
+    EXPECT_NEAR(liverMean, 115.0, 6.0); // portal venous liver
     EXPECT_NEAR(liverSd, kCtNoiseHu, 4.0);
-    ASSERT_GT(nResidual, 0u);            // the incomplete ablation leaves enhancing tumour
+    ASSERT_GT(nResidual, 0u); // the incomplete ablation leaves enhancing tumour
     EXPECT_GT(residual / nResidual, core + 40.0);
 
     // Another breath-hold: lesions move 5-12 mm, the spine does not.
@@ -230,14 +235,15 @@ TEST_F(Followup, PostCtShowsNonEnhancingZonesWithRimResidualTumourAndAnotherBrea
     const double voxelMl = g.spacing.x * g.spacing.y * g.spacing.z / 1000.0;
     for (const auto& zt : F().zones) {
         size_t n = 0;
-        for (size_t i = 0; i < g.voxels(); ++i) n += zones[i] == zt.zone.lesionId;
+        for (size_t i = 0; i < g.voxels(); ++i)
+            n += zones[i] == zt.zone.lesionId;
         EXPECT_NEAR(n * voxelMl / zt.volumePre_ml, 1.0, 0.12) << "lesion " << zt.zone.lesionId;
     }
 }
 
 TEST_F(Followup, FilesCaseAndDicomAreConsistent) {
-    for (const char* f : {"ct_followup.nii.gz", "labels_followup.nii.gz", "ablation_zones.nii.gz", "ablation_zones_pre.nii.gz",
-                          "followup_displacement_mm.nii.gz", "truth_followup.json"})
+    for (const char* f : {"ct_followup.nii.gz", "labels_followup.nii.gz", "ablation_zones.nii.gz",
+                          "ablation_zones_pre.nii.gz", "followup_displacement_mm.nii.gz", "truth_followup.json"})
         EXPECT_TRUE(fs::exists(dir() / f)) << f;
     const Json truth = Json::parse(files::readText(dir() / "truth_followup.json"));
     ASSERT_EQ(truth["zones"].size(), F().zones.size());
@@ -258,13 +264,15 @@ TEST_F(Followup, FilesCaseAndDicomAreConsistent) {
     const auto* a = post.image->GetBufferPointer();
     const auto* b = nifti.image->GetBufferPointer();
     double worst = 0;
-    for (size_t i = 0; i < F().postGrid.voxels(); ++i) worst = std::max(worst, static_cast<double>(std::abs(a[i] - b[i])));
+    for (size_t i = 0; i < F().postGrid.voxels(); ++i)
+        worst = std::max(worst, static_cast<double>(std::abs(a[i] - b[i])));
     EXPECT_LE(worst, 1.0 + 1e-3); // both stored as whole HU
     // The post zones export as DICOM SEG on the follow-up series and read back voxel for voxel.
     const LabelImage::Pointer zones = readLabelMap(dir() / "ablation_zones.nii.gz");
     const ReferencedSeries ref = readReferencedSeries(dir() / "dicom" / "ct_followup");
     std::map<int, std::string> names;
-    for (const auto& [k, v] : truth["ablation_zones_legend"].items()) names[std::stoi(k)] = v.get<std::string>();
+    for (const auto& [k, v] : truth["ablation_zones_legend"].items())
+        names[std::stoi(k)] = v.get<std::string>();
     const auto styles = styleLabels(labelsPresent(zones), names);
     EXPECT_EQ(styles[0].rtInterpretedType, "TREATED_VOLUME");
     writeDicomSeg(zones, styles, ref, dir() / "zones_seg.dcm");
@@ -272,7 +280,8 @@ TEST_F(Followup, FilesCaseAndDicomAreConsistent) {
     const auto* z0 = zones->GetBufferPointer();
     const auto* z1 = back.labels->GetBufferPointer();
     size_t diff = 0;
-    for (size_t i = 0; i < F().postGrid.voxels(); ++i) diff += z0[i] != z1[i];
+    for (size_t i = 0; i < F().postGrid.voxels(); ++i)
+        diff += z0[i] != z1[i];
     EXPECT_EQ(diff, 0u);
     EXPECT_EQ(back.references.referencedSeriesUids.at(0), post.meta.seriesInstanceUid);
 }
@@ -297,12 +306,14 @@ TEST(FollowupSeeds, EverySeedPlansTheThreeVerdicts) {
 
 TEST(FollowupCli, PhantomFollowupFlagWritesTheFollowUp) {
     const fs::path out = test::scratchDir("followup_cli");
-    const auto r = test::runIrplan({"phantom", "--out", out.string(), "--seed", "2", "--spacing", "3,3,3", "--followup", "--json"});
+    const auto r = test::runIrplan(
+        {"phantom", "--out", out.string(), "--seed", "2", "--spacing", "3,3,3", "--followup", "--json"});
     ASSERT_EQ(r.exitCode, 0) << r.err;
     const Json j = Json::parse(r.out);
     ASSERT_EQ(j["followup"]["zones"].size(), 5u);
     std::set<std::string> verdicts;
-    for (const auto& z : j["followup"]["zones"]) verdicts.insert(z["verdict"].get<std::string>());
+    for (const auto& z : j["followup"]["zones"])
+        verdicts.insert(z["verdict"].get<std::string>());
     EXPECT_EQ(verdicts.size(), 3u);
     EXPECT_TRUE(fs::exists(out / "ct_followup.nii.gz"));
     EXPECT_TRUE(fs::exists(out / "truth_followup.json"));

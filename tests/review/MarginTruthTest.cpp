@@ -1,18 +1,20 @@
 // The margin ground truth against analytic geometry (issue: "a zone that
 // misses a sphere by 2 mm reports -2 mm"), and the exact ellipsoid distance.
-#include "phantom/AblationZone.h"
-#include "phantom/EllipsoidDistance.h"
 #include "phantom/MarginTruth.h"
 
-#include <gtest/gtest.h>
+#include "phantom/AblationZone.h"
+#include "phantom/EllipsoidDistance.h"
 
+#include <gtest/gtest.h>
 #include <random>
 
 using namespace irplan;
 using namespace irplan::phantom;
 
 namespace {
-EllipsoidGeometry sphereAt(const Vec3& c, double r) { return {c, {r, r, r}, Mat3::identity()}; }
+EllipsoidGeometry sphereAt(const Vec3& c, double r) {
+    return {c, {r, r, r}, Mat3::identity()};
+}
 ZoneFunction ellipsoidZone(const EllipsoidGeometry& e) {
     return [e](const Vec3& p) { return ellipsoidImplicit(e, p); };
 }
@@ -39,7 +41,8 @@ TEST(EllipsoidDistance, SphereAndBruteForce) {
         Vec3 c;
         const double d = ellipsoidSignedDistance(e, p, &c);
         double brute = 1e9;
-        for (const auto& q : surface) brute = std::min(brute, distance(p, q));
+        for (const auto& q : surface)
+            brute = std::min(brute, distance(p, q));
         worst = std::max(worst, std::abs(std::abs(d) - brute));
         EXPECT_NEAR(std::abs(d), distance(p, c), 1e-9);
         EXPECT_EQ(d < 0, ellipsoidImplicit(e, p) < 0);
@@ -47,7 +50,8 @@ TEST(EllipsoidDistance, SphereAndBruteForce) {
     std::printf("ellipsoid distance vs brute force (0.14 mm surface sampling): worst %.4f mm\n", worst);
     EXPECT_LT(worst, 0.02);
     // The centre of a prolate ellipsoid: the nearest point is at the shortest semi-axis.
-    EXPECT_NEAR(ellipsoidSignedDistance(EllipsoidGeometry{{0, 0, 0}, {20, 9, 14}, Mat3::identity()}, {0, 0, 0}), -9.0, 1e-9);
+    EXPECT_NEAR(ellipsoidSignedDistance(EllipsoidGeometry{{0, 0, 0}, {20, 9, 14}, Mat3::identity()}, {0, 0, 0}), -9.0,
+                1e-9);
 }
 
 TEST(MarginTruth, SphereCentredInAnEllipsoidHasShortSemiAxisMinusRadius) {
@@ -106,7 +110,8 @@ TEST(MarginTruth, EllipsoidalLesionInAnEllipsoidalZone) {
     for (int i = 0; i < 600; ++i)
         for (int j = 0; j < 300; ++j) {
             const double th = M_PI * (j + 0.5) / 300, ph = 2 * M_PI * i / 600;
-            const Vec3 p = lesion.surfacePoint({std::sin(th) * std::cos(ph), std::sin(th) * std::sin(ph), std::cos(th)});
+            const Vec3 p =
+                lesion.surfacePoint({std::sin(th) * std::cos(ph), std::sin(th) * std::sin(ph), std::cos(th)});
             brute = std::min(brute, -ellipsoidSignedDistance(zone, p));
         }
     std::printf("ellipsoid in ellipsoid: MAM %.4f, brute force %.4f\n", t.minimalMargin_mm, brute);

@@ -9,12 +9,14 @@ using namespace irplan;
 namespace fs = std::filesystem;
 
 namespace {
-void writeTable(const fs::path& p, const Json& lesions) { files::writeTextAtomic(p, Json{{"lesions", lesions}}.dump(2)); }
+void writeTable(const fs::path& p, const Json& lesions) {
+    files::writeTextAtomic(p, Json{{"lesions", lesions}}.dump(2));
+}
 
 Json lesion(const std::string& id, double x, double ld, double hu, double suvPeak) {
-    return {{"id", id},          {"centre_mm", {x, 10.0, -20.0}}, {"volume_ml", 10.0}, {"longest_axial_diameter_mm", ld},
-            {"mean_hu", hu},     {"suv_max", suvPeak * 1.3},      {"suv_peak", suvPeak}, {"mtv_ml", 9.0},
-            {"tlg", 50.0},       {"couinaud_segment", 7},         {"source", "ct"}};
+    return {{"id", id},      {"centre_mm", {x, 10.0, -20.0}}, {"volume_ml", 10.0},   {"longest_axial_diameter_mm", ld},
+            {"mean_hu", hu}, {"suv_max", suvPeak * 1.3},      {"suv_peak", suvPeak}, {"mtv_ml", 9.0},
+            {"tlg", 50.0},   {"couinaud_segment", 7},         {"source", "ct"}};
 }
 
 void expectOneLineError(const test::CliResult& r, const std::string& needle) {
@@ -30,9 +32,9 @@ TEST(ResponseCli, PartialResponseByAllThreeCriteria) {
     // 40 + 30 = 70 mm -> 26 + 20 = 46 mm (-34%); density 90 -> 70 HU; SULpeak 8 x 0.75 = 6.0 -> 3.0.
     writeTable(d / "base.json", Json::array({lesion("1", -60, 40, 90, 8.0), lesion("2", 40, 30, 90, 5.0)}));
     writeTable(d / "fu.json", Json::array({lesion("a", -58, 26, 70, 4.0), lesion("b", 41, 20, 70, 3.0)}));
-    const auto r = test::runIrplan({"response", "--baseline", (d / "base.json").string(), "--followup",
-                                    (d / "fu.json").string(), "--sul-per-suv", "0.75", "--json", "--out",
-                                    (d / "response.json").string()});
+    const auto r =
+        test::runIrplan({"response", "--baseline", (d / "base.json").string(), "--followup", (d / "fu.json").string(),
+                         "--sul-per-suv", "0.75", "--json", "--out", (d / "response.json").string()});
     ASSERT_EQ(r.exitCode, 0) << r.err;
     const Json j = Json::parse(r.out);
     EXPECT_EQ(j["recist_1_1"]["category"], "PR");
@@ -42,7 +44,8 @@ TEST(ResponseCli, PartialResponseByAllThreeCriteria) {
     EXPECT_NEAR(j["percist_1_0"]["baseline_sul_peak"].get<double>(), 6.0, 1e-9);
     EXPECT_TRUE(fs::exists(d / "response.json"));
     // Text output, and PERCIST not evaluable without the lean body mass.
-    const auto t = test::runIrplan({"response", "--baseline", (d / "base.json").string(), "--followup", (d / "fu.json").string()});
+    const auto t =
+        test::runIrplan({"response", "--baseline", (d / "base.json").string(), "--followup", (d / "fu.json").string()});
     ASSERT_EQ(t.exitCode, 0) << t.err;
     EXPECT_NE(t.out.find("RECIST 1.1: PR"), std::string::npos) << t.out;
     EXPECT_NE(t.out.find("PERCIST 1.0: NE"), std::string::npos) << t.out;
@@ -63,7 +66,8 @@ TEST(ResponseCli, BadInputGivesOneLine) {
     expectOneLineError(test::runIrplan({"response", "--baseline", (d / "base.json").string(), "--followup",
                                         (d / "negative.json").string()}),
                        "negative");
-    expectOneLineError(test::runIrplan({"response", "--baseline", (d / "base.json").string(), "--followup",
-                                        (d / "base.json").string(), "--height-m", "175", "--weight-kg", "70", "--sex", "M"}),
-                       "metres");
+    expectOneLineError(
+        test::runIrplan({"response", "--baseline", (d / "base.json").string(), "--followup", (d / "base.json").string(),
+                         "--height-m", "175", "--weight-kg", "70", "--sex", "M"}),
+        "metres");
 }

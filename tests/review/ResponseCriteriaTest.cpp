@@ -4,9 +4,8 @@
 #include "core/Error.h"
 #include "review/Response.h"
 
-#include <gtest/gtest.h>
-
 #include <cmath>
+#include <gtest/gtest.h>
 
 using namespace irplan;
 using namespace irplan::review;
@@ -117,9 +116,14 @@ TEST(Recist, NewLesionIsProgressionEvenWhenTargetsShrink) {
 
 TEST(Recist, FiveTargetsAtMostTwoPerOrgan) {
     // Liver 50, 40, 30, 20 and lung 15, 12, 11: targets liver 50 + 40, lung 15 + 12 = 117 mm.
-    const auto a = assess({{"l1", 0, 50, 80}, {"l2", 100, 40, 80}, {"l3", 200, 30, 80}, {"l4", 300, 20, 80},
-                           {"p1", 400, 15, 30, -1, -1, "lung"}, {"p2", 500, 12, 30, -1, -1, "lung"},
-                           {"p3", 600, 11, 30, -1, -1, "lung"}, {"small", 700, 9, 80}},
+    const auto a = assess({{"l1", 0, 50, 80},
+                           {"l2", 100, 40, 80},
+                           {"l3", 200, 30, 80},
+                           {"l4", 300, 20, 80},
+                           {"p1", 400, 15, 30, -1, -1, "lung"},
+                           {"p2", 500, 12, 30, -1, -1, "lung"},
+                           {"p3", 600, 11, 30, -1, -1, "lung"},
+                           {"small", 700, 9, 80}},
                           {});
     EXPECT_EQ(a.recist.targets.size(), 4u);
     EXPECT_DOUBLE_EQ(a.recist.baselineSum_mm, 117.0);
@@ -207,8 +211,8 @@ TEST(PercistCriteria, ThirtyPercentAndPointEightUpIsProgression) {
 
 TEST(PercistCriteria, HottestLesionsMayDiffer) {
     // Baseline hottest is 'b' (SUV 8); at follow-up 'a' is hottest (SUV 6): 6.0 -> 4.5 SUL... -25%: SMD.
-    const auto a = assess({{"a", 0, 30, 90, 5.0}, {"b", 100, 20, 90, 8.0}}, {{"1", 0, 30, 90, 6.0}, {"2", 100, 15, 90, 3.0}},
-                          withSul(0.75));
+    const auto a = assess({{"a", 0, 30, 90, 5.0}, {"b", 100, 20, 90, 8.0}},
+                          {{"1", 0, 30, 90, 6.0}, {"2", 100, 15, 90, 3.0}}, withSul(0.75));
     EXPECT_EQ(a.baseline.lesions[*a.percist.baselineLesion].id, "b");
     EXPECT_EQ(a.followup.lesions[*a.percist.followupLesion].id, "1");
     EXPECT_NEAR(*a.percist.change_pct, -25.0, 1e-9);
@@ -306,7 +310,8 @@ TEST(LesionTables, BadValuesAreNamed) {
     EXPECT_NE(bad(R"({"lesions": [{"id": 1, "centre_mm": [1, 2]}]})").find("centre_mm"), std::string::npos);
     EXPECT_NE(bad(R"({"lesions": [{"id": 1, "mean_hu": "dense"}]})").find("mean_hu"), std::string::npos);
     const LesionTable ok = lesionTableFromJson(
-        Json::parse(R"({"lesions": [{"id": 3, "centre_mm": [1, 2, 3], "suv_peak": null, "couinaud_segment": 7}]})"), "t");
+        Json::parse(R"({"lesions": [{"id": 3, "centre_mm": [1, 2, 3], "suv_peak": null, "couinaud_segment": 7}]})"),
+        "t");
     EXPECT_EQ(ok.lesions[0].id, "3");
     EXPECT_FALSE(ok.lesions[0].suvPeak);
     EXPECT_EQ(ok.lesions[0].couinaudSegment, "7");
