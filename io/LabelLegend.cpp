@@ -44,7 +44,7 @@ const Known kKnown[] = {
     {"heart", kAnatomicalStructure, {"80891009", "SCT", "Heart"}, {{206, 110, 84}}, "ORGAN"},
     {"gallbladder", kAnatomicalStructure, {"28231008", "SCT", "Gallbladder"}, {{139, 150, 98}}, "ORGAN"},
     {"stomach", kAnatomicalStructure, {"69695003", "SCT", "Stomach"}, {{216, 132, 105}}, "ORGAN"},
-    {"bowel", kAnatomicalStructure, {"113276009", "SCT", "Intestine"}, {{255, 253, 229}}, "ORGAN"},
+    {"bowel", kAnatomicalStructure, {"113276009", "SCT", "Intestinal structure"}, {{255, 253, 229}}, "ORGAN"},
     {"spinal canal", kAnatomicalStructure, {"61853006", "SCT", "Spinal canal"}, {{244, 214, 49}}, "ORGAN"},
     {"muscle", kAnatomicalStructure, {"71616004", "SCT", "Muscle"}, {{192, 104, 88}}, "ORGAN"},
     {"bone", kAnatomicalStructure, {"119186007", "SCT", "Bone"}, {{241, 214, 145}}, "ORGAN"},

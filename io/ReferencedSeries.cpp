@@ -157,8 +157,12 @@ std::vector<const ReferencedSlice*> matchGridToSeries(const ReferencedSeries& s,
         throw Error(where + std::to_string(size[0]) + " x " + std::to_string(size[1]) +
                     " pixels per slice vs the CT's " + std::to_string(s.columns) + " x " + std::to_string(s.rows));
     const Vec3 normal = cross(s.rowDirection, s.columnDirection);
+    // Slice positions along the normal (sorted: readReferencedSeries sorts them).
+    std::vector<double> along;
+    for (const auto& sl : s.slices)
+        along.push_back(dot(sl.position_mm, normal));
+    const double tolerance = 0.2 * std::max(sp[2], 0.1);
     std::vector<const ReferencedSlice*> out(size[2], nullptr);
-    size_t next = 0;
     for (size_t k = 0; k < size[2]; ++k) {
         itk::ContinuousIndex<double, 3> ci;
         ci[0] = 0;
@@ -167,18 +171,21 @@ std::vector<const ReferencedSlice*> matchGridToSeries(const ReferencedSeries& s,
         itk::Point<double, 3> p;
         grid->TransformContinuousIndexToPhysicalPoint(ci, p);
         const Vec3 q{p[0], p[1], p[2]};
-        // Slices are sorted along the normal; find the one on this plane.
-        while (next < s.slices.size() && dot(s.slices[next].position_mm - q, normal) < -0.2 * std::max(sp[2], 0.1))
-            ++next;
-        if (next >= s.slices.size() ||
-            std::abs(dot(s.slices[next].position_mm - q, normal)) > 0.2 * std::max(sp[2], 0.1))
+        // The image on this plane, whichever way the grid stacks its slices.
+        const double t = dot(q, normal);
+        auto it = std::lower_bound(along.begin(), along.end(), t);
+        size_t best = s.slices.size();
+        for (auto c : {it, it == along.begin() ? it : it - 1})
+            if (c != along.end() && (best == s.slices.size() || std::abs(*c - t) < std::abs(along[best] - t)))
+                best = static_cast<size_t>(c - along.begin());
+        if (best == s.slices.size() || std::abs(along[best] - t) > tolerance)
             throw Error(where + "slice " + std::to_string(k) + " (at " + toString(q) +
                         " mm) has no CT image on its plane");
-        const Vec3 off = s.slices[next].position_mm - q;
+        const Vec3 off = s.slices[best].position_mm - q;
         if (std::abs(dot(off, s.rowDirection)) > 0.1 * sp[0] || std::abs(dot(off, s.columnDirection)) > 0.1 * sp[1])
             throw Error(where + "slice " + std::to_string(k) + " is shifted in-plane by " + toString(off) +
                         " mm from the CT image");
-        out[k] = &s.slices[next];
+        out[k] = &s.slices[best];
     }
     return out;
 }

@@ -99,6 +99,10 @@ PercistResult assessPercist(const LesionTable& base, const LesionTable& fu, cons
         return r;
     }
     r.baselineSulPeak = *base.lesions[*r.baselineLesion].suvPeak * kb;
+    if (!(*r.baselineSulPeak > 0)) {
+        r.reason = "the hottest baseline lesion has no uptake (SUVpeak 0): no measurable PERCIST target";
+        return r;
+    }
     if (options.liverSulMean) {
         // Measurable: SULpeak >= 1.5 x liver SULmean + 2 SD (PERCIST 1.0).
         r.measurabilityThresholdSul = 1.5 * *options.liverSulMean + 2.0 * options.liverSulSd.value_or(0.0);

@@ -138,6 +138,44 @@ TEST_F(PhantomExport, LabelsOffTheCtGridAreRefused) {
     EXPECT_THROW(writeRtStructFromLabels(labels, styles, ref, *dir_ / "bad.dcm"), Error);
 }
 
+TEST_F(PhantomExport, SlicesStackedTheOtherWayExportTheSameVoxels) {
+    // The same labels with the slice axis reversed (last slice first, direction flipped).
+    const LabelImage::Pointer labels = readLabelMap(labelsFile());
+    const auto size = labels->GetLargestPossibleRegion().GetSize();
+    auto flipped = LabelImage::New();
+    flipped->SetRegions(labels->GetLargestPossibleRegion());
+    flipped->SetSpacing(labels->GetSpacing());
+    LabelImage::IndexType last = {{0, 0, static_cast<long>(size[2]) - 1}};
+    LabelImage::PointType origin;
+    labels->TransformIndexToPhysicalPoint(last, origin);
+    flipped->SetOrigin(origin);
+    auto dir = labels->GetDirection();
+    for (unsigned r = 0; r < 3; ++r) dir(r, 2) = -dir(r, 2);
+    flipped->SetDirection(dir);
+    flipped->Allocate();
+    const size_t plane = size[0] * size[1];
+    for (size_t k = 0; k < size[2]; ++k)
+        std::copy(labels->GetBufferPointer() + k * plane, labels->GetBufferPointer() + (k + 1) * plane,
+                  flipped->GetBufferPointer() + (size[2] - 1 - k) * plane);
+    const ReferencedSeries ref = readReferencedSeries(ctDir());
+    const auto styles = styleLabels({1, 101}, *legend_);
+    writeDicomSeg(flipped, styles, ref, *dir_ / "flipped_seg.dcm");
+    writeRtStructFromLabels(flipped, styles, ref, *dir_ / "flipped_rt.dcm");
+    const Volume ct = readVolume(ctDir());
+    const SegImport back = readDicomSeg(*dir_ / "flipped_seg.dcm", ct.image);
+    const RtStructSet rt = readRtStruct(*dir_ / "flipped_rt.dcm");
+    const MaskImage::Pointer lesion = rasterizeRoi(rt.roi("lesion 1"), ct.image, ct.meta.frameOfReferenceUid);
+    size_t differ = 0, lesionDiffer = 0;
+    for (size_t i = 0; i < plane * size[2]; ++i) {
+        const auto v = labels->GetBufferPointer()[i];
+        const bool chosen = v == 1 || v == 101;
+        differ += back.labels->GetBufferPointer()[i] != (chosen ? v : 0);
+        lesionDiffer += (lesion->GetBufferPointer()[i] != 0) != (v == 101);
+    }
+    EXPECT_EQ(differ, 0u);
+    EXPECT_EQ(lesionDiffer, 0u);
+}
+
 TEST_F(PhantomExport, CliExportsListsAndRefusesBadInput) {
     const fs::path out = test::scratchDir("export_cli");
     auto r = test::runIrplan({"export", "--labels", labelsFile().string(), "--ct-dicom", ctDir().string(), "--out",
