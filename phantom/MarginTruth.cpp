@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <mutex>
 
 namespace irplan::phantom {
 namespace {
@@ -35,10 +34,10 @@ std::vector<Vec3> extractBoundary(const ZoneFunction& zone, const Box& box, doub
     }
     if (allInside) *allInside = in;
     if (allOutside) *allOutside = out;
-    std::vector<Vec3> pts;
-    std::mutex m;
+    // Per slice, joined in slice order: the same points in the same order on any number of threads.
+    std::vector<std::vector<Vec3>> perSlice(nz);
     parallelFor(0, nz, [&](size_t k) {
-        std::vector<Vec3> local;
+        std::vector<Vec3>& local = perSlice[k];
         for (size_t j = 0; j < ny; ++j)
             for (size_t i = 0; i < nx; ++i) {
                 const float a = g[(k * ny + j) * nx + i];
@@ -59,9 +58,9 @@ std::vector<Vec3> extractBoundary(const ZoneFunction& zone, const Box& box, doub
                     local.push_back((lo + hi) * 0.5);
                 }
             }
-        std::lock_guard<std::mutex> lock(m);
-        pts.insert(pts.end(), local.begin(), local.end());
     });
+    std::vector<Vec3> pts;
+    for (const auto& v : perSlice) pts.insert(pts.end(), v.begin(), v.end());
     return pts;
 }
 
