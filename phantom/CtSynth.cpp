@@ -21,6 +21,7 @@ public:
     }
 
     // Paints voxels inside `box` with the shape's tissue. `sdf` returns mm.
+    // label < 0: keep the label map as it is.
     template <class Sdf>
     void paint(const Box& box, Sdf&& sdf, int label, double huA, double huP) {
         if (box.empty()) return;
@@ -46,7 +47,7 @@ public:
                     const size_t idx = static_cast<size_t>(i) + nx * (static_cast<size_t>(j) + ny * static_cast<size_t>(k));
                     art_[idx] += c * (static_cast<float>(huA) - art_[idx]);
                     por_[idx] += c * (static_cast<float>(huP) - por_[idx]);
-                    if (s <= 0) lab_[idx] = static_cast<LabelImage::PixelType>(label);
+                    if (s <= 0 && label >= 0) lab_[idx] = static_cast<LabelImage::PixelType>(label);
                 }
             }
         };
@@ -106,7 +107,16 @@ void addCorrelatedNoise(FloatImage* image, const Grid& g, double sigma, uint64_t
 
 } // namespace
 
+void addCtNoise(FloatImage* image, const Grid& grid, double sigma, uint64_t seed) {
+    addCorrelatedNoise(image, grid, sigma, seed);
+}
+
 CtImages synthesizeCt(const Anatomy& a, const Grid& grid, uint64_t seed, const Progress& progress) {
+    return synthesizeCt(a, grid, seed, progress, CtSynthOptions{});
+}
+
+CtImages synthesizeCt(const Anatomy& a, const Grid& grid, uint64_t seed, const Progress& progress,
+                      const CtSynthOptions& options) {
     for (int r = 0; r < 3; ++r)
         for (int c = 0; c < 3; ++c)
             if (grid.direction(r, c) != (r == c ? 1.0 : 0.0)) throw Error("the phantom CT grid must be axial");
@@ -126,6 +136,11 @@ CtImages synthesizeCt(const Anatomy& a, const Grid& grid, uint64_t seed, const P
     const Tissue liver = tissueOfLabel(kLiver);
     painter.paint(*a.liver, kLiver, liver.huArterial, liver.huPortal);
     tick("CT: liver");
+    auto overlays = [&](CtOverlay::Stage stage) {
+        for (const auto& o : options.overlays)
+            if (o.stage == stage) painter.paint(o.box, o.sdf, -1, o.huArterial, o.huPortal);
+    };
+    overlays(CtOverlay::Stage::BeforeVessels);
     // Portal, hepatic and arterial trees, then the IVC over the hepatic-vein ostia.
     for (const char* tree : {"portal", "hepatic", "artery", "ivc"})
         for (const auto& b : a.branches) {
@@ -134,14 +149,18 @@ CtImages synthesizeCt(const Anatomy& a, const Grid& grid, uint64_t seed, const P
             painter.paintTube(b.points, b.radii, b.label, t.huArterial, t.huPortal);
             tick("CT: vessels");
         }
+    overlays(CtOverlay::Stage::BeforeLesions);
     for (const auto& l : a.lesions) {
         painter.paint(*lesionShape(l), kLesionBase + l.id, l.tissue.huArterial, l.tissue.huPortal);
         tick("CT: lesions");
     }
-    addCorrelatedNoise(ct.arterial, grid, kCtNoiseHu, seed * 2 + 1);
-    tick("CT: noise");
-    addCorrelatedNoise(ct.portal, grid, kCtNoiseHu, seed * 2 + 2);
-    tick("CT: noise");
+    overlays(CtOverlay::Stage::Last);
+    if (options.noise) {
+        addCorrelatedNoise(ct.arterial, grid, kCtNoiseHu, seed * 2 + 1);
+        tick("CT: noise");
+        addCorrelatedNoise(ct.portal, grid, kCtNoiseHu, seed * 2 + 2);
+        tick("CT: noise");
+    }
     return ct;
 }
 

@@ -1,7 +1,8 @@
-// irplan phantom --out DIR [--seed N] [--clinical] [--dicom] [--mr] [--spacing sx,sy,sz] [--json]
+// irplan phantom --out DIR [--seed N] [--clinical] [--dicom] [--mr] [--followup] [--spacing sx,sy,sz] [--json]
 #include "app/cli/CliSupport.h"
 #include "app/cli/CommandRegistry.h"
 #include "core/Error.h"
+#include "phantom/Followup.h"
 #include "phantom/Phantom.h"
 
 #include <iostream>
@@ -12,7 +13,7 @@ namespace {
 struct PhantomCliOptions {
     std::string out;
     uint64_t seed = 1;
-    bool clinical = false, dicom = false, mr = false, json = false;
+    bool clinical = false, dicom = false, mr = false, followup = false, json = false;
     std::string spacing;
 };
 
@@ -48,6 +49,8 @@ void addPhantomCommand(CLI::App& app) {
     cmd->add_flag("--clinical", opt->clinical, "512 x 512 x 300 CT (0.78 x 0.78 x 1.0 mm)");
     cmd->add_flag("--dicom", opt->dicom, "Also write DICOM series (CT phases, PET with SUV tags, MR)");
     cmd->add_flag("--mr", opt->mr, "Also make a T1 MR in its own frame of reference");
+    cmd->add_flag("--followup", opt->followup,
+                  "Also make the CT after ablation of every lesion (another breath-hold) with the margins' truth");
     cmd->add_option("--spacing", opt->spacing, "CT voxel size sx,sy,sz in mm (same field of view)");
     cmd->add_flag("--json", opt->json, "Quiet: print only the JSON summary");
     cmd->callback([opt] {
@@ -56,10 +59,33 @@ void addPhantomCommand(CLI::App& app) {
         po.clinical = opt->clinical;
         po.mr = opt->mr;
         if (!opt->spacing.empty()) po.spacing = parseVec3(opt->spacing);
-        po.progress = stderrProgress(opt->json).sub(0.0, 0.8);
+        const double split = opt->followup ? 0.45 : 0.8;
+        po.progress = stderrProgress(opt->json).sub(0.0, split);
         const phantom::PhantomCase p = phantom::generatePhantom(po);
-        const auto files = phantom::writePhantom(p, opt->out, opt->dicom, stderrProgress(opt->json).sub(0.8, 1.0));
-        printJson(summary(p, files));
+        const auto files = phantom::writePhantom(p, opt->out, opt->dicom,
+                                                 stderrProgress(opt->json).sub(split, opt->followup ? 0.55 : 1.0));
+        Json j = summary(p, files);
+        if (opt->followup) {
+            const phantom::FollowupCase f = phantom::generateFollowup(p, stderrProgress(opt->json).sub(0.55, 0.9));
+            const auto ff = phantom::writeFollowup(p, f, opt->out, opt->dicom, stderrProgress(opt->json).sub(0.9, 1.0));
+            Json fj;
+            fj["files"] = {{"ct", ff.ct.string()},         {"labels", ff.labels.string()},
+                           {"zones", ff.zonesPost.string()}, {"zones_pre", ff.zonesPre.string()},
+                           {"displacement", ff.displacement.string()}, {"truth", ff.truth.string()}};
+            if (!ff.dicomDir.empty()) fj["files"]["dicom"] = ff.dicomDir.string();
+            Json zones = Json::array();
+            for (const auto& zt : f.zones)
+                zones.push_back({{"lesion_id", zt.zone.lesionId},
+                                 {"device", zt.zone.device},
+                                 {"volume_ml", zt.volumePre_ml},
+                                 {"minimal_margin_mm", zt.margin.minimalMargin_mm},
+                                 {"lesion_coverage", zt.margin.lesionCoverage},
+                                 {"verdict", zt.margin.verdict}});
+            fj["zones"] = zones;
+            fj["generation_seconds"] = f.seconds;
+            j["followup"] = fj;
+        }
+        printJson(j);
     });
 }
 
