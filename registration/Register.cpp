@@ -12,8 +12,6 @@
 #include "registration/detail/TransformChain.h"
 #include "registration/Masks.h"
 
-#include <itkImageFileWriter.h>
-#include <itkMetaImageIO.h>
 
 #include <chrono>
 #include <cmath>
@@ -47,24 +45,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-template <class TImage>
-void writeTemp(const TImage* image, const fs::path& path) {
-    // A view without the reader's metadata (NIfTI keys MetaImage cannot store).
-    auto view = TImage::New();
-    view->Graft(image);
-    view->SetMetaDataDictionary(itk::MetaDataDictionary());
-    auto w = itk::ImageFileWriter<TImage>::New();
-    w->SetInput(view);
-    w->SetImageIO(itk::MetaImageIO::New());
-    w->SetFileName(path.string());
-    w->SetUseCompression(false);
-    try {
-        w->Update();
-    } catch (const itk::ExceptionObject& e) {
-        throw Error("cannot write the temporary image " + path.string() +
-                    " (is the temporary directory's disk full?): " + oneLine(e.GetDescription()));
-    }
-}
 
 void checkInputs(const Volume* fixed, const Volume* moving, const fs::path& outputDir) {
     if (!fixed || !fixed->image) throw Error("registration needs a fixed image");
@@ -130,10 +110,10 @@ Registration registerVolumes(const RegisterRequest& rq) {
     }
     progress.update(0.15, "preparing elastix");
     const fs::path dir = tmp.path();
-    writeTemp<FloatImage>(rq.fixed->image, dir / "fixed.mha");
-    writeTemp<FloatImage>(rq.moving->image, dir / "moving.mha");
-    if (fixedMask) writeTemp<MaskImage>(fixedMask, dir / "fixed_mask.mha");
-    if (movingMask) writeTemp<MaskImage>(movingMask, dir / "moving_mask.mha");
+    writeTempMha(rq.fixed->image, dir / "fixed.mha");
+    writeTempMha(rq.moving->image, dir / "moving.mha");
+    if (fixedMask) writeTempMha(fixedMask, dir / "fixed_mask.mha");
+    if (movingMask) writeTempMha(movingMask, dir / "moving_mask.mha");
     StageRunInputs si;
     si.workDir = dir;
     si.elastix = elastix;

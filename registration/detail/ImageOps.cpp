@@ -3,6 +3,8 @@
 #include "core/Error.h"
 
 #include <itkBinShrinkImageFilter.h>
+#include <itkImageFileWriter.h>
+#include <itkMetaImageIO.h>
 
 #include <algorithm>
 #include <cmath>
@@ -240,5 +242,28 @@ FloatImage::Pointer resampleAffine(const FloatImage* moving, const Affine& fixed
     });
     return out;
 }
+
+namespace {
+template <class TImage>
+void writeMha(const TImage* image, const std::filesystem::path& path) {
+    auto view = TImage::New();
+    view->Graft(image);
+    view->SetMetaDataDictionary(itk::MetaDataDictionary());
+    auto w = itk::ImageFileWriter<TImage>::New();
+    w->SetInput(view);
+    w->SetImageIO(itk::MetaImageIO::New());
+    w->SetFileName(path.string());
+    w->SetUseCompression(false);
+    try {
+        w->Update();
+    } catch (const itk::ExceptionObject& e) {
+        throw Error("cannot write the temporary image " + path.string() +
+                    " (is the temporary directory's disk full?): " + oneLine(e.GetDescription()));
+    }
+}
+} // namespace
+
+void writeTempMha(const FloatImage* image, const std::filesystem::path& path) { writeMha(image, path); }
+void writeTempMha(const MaskImage* image, const std::filesystem::path& path) { writeMha(image, path); }
 
 } // namespace irplan::registration::detail

@@ -6,6 +6,7 @@
 #include "io/ImageTypes.h"
 
 #include <array>
+#include <filesystem>
 #include <string>
 
 namespace irplan::registration::detail {
@@ -39,6 +40,11 @@ size_t countNonZero(const MaskImage* mask);
 
 // An ITK exception description on one line.
 std::string oneLine(const std::string& text);
+
+// Writes an image for elastix/transformix as uncompressed MetaImage, without the
+// reader's metadata (NIfTI keys MetaImage cannot store). Throws irplan::Error.
+void writeTempMha(const FloatImage* image, const std::filesystem::path& path);
+void writeTempMha(const MaskImage* image, const std::filesystem::path& path);
 
 } // namespace irplan::registration::detail
 

@@ -9,7 +9,6 @@
 #include "registration/detail/TransformChain.h"
 
 #include <itkImageFileReader.h>
-#include <itkImageFileWriter.h>
 #include <itkMetaImageIO.h>
 
 #include <cstdio>
@@ -21,22 +20,6 @@ namespace irplan::registration::detail {
 namespace fs = std::filesystem;
 
 namespace {
-
-void writeMha(const FloatImage* image, const fs::path& path) {
-    auto view = FloatImage::New();
-    view->Graft(image);
-    view->SetMetaDataDictionary(itk::MetaDataDictionary());
-    auto w = itk::ImageFileWriter<FloatImage>::New();
-    w->SetInput(view);
-    w->SetImageIO(itk::MetaImageIO::New());
-    w->SetFileName(path.string());
-    w->SetUseCompression(false);
-    try {
-        w->Update();
-    } catch (const itk::ExceptionObject& e) {
-        throw Error("cannot write the temporary image " + path.string() + ": " + oneLine(e.GetDescription()));
-    }
-}
 
 FloatImage::Pointer readMha(const fs::path& path, const std::string& what) {
     auto r = itk::ImageFileReader<FloatImage>::New();
@@ -86,7 +69,7 @@ TransformixOutput runTransformix(const TransformixJob& job) {
     std::vector<std::string> args{"-out", (tmp.path() / "out").string(), "-tp", previous.string()};
     fs::create_directories(tmp.path() / "out");
     if (job.image) {
-        writeMha(job.image, tmp.path() / "moving.mha");
+        writeTempMha(job.image, tmp.path() / "moving.mha");
         args.insert(args.end(), {"-in", (tmp.path() / "moving.mha").string()});
     }
     if (job.jacobian) args.insert(args.end(), {"-jac", "all"});
