@@ -359,13 +359,7 @@ Case caseFromJson(const Json& j) {
 Case loadCase(const fs::path& file) {
     std::error_code ec;
     if (!fs::is_regular_file(file, ec)) throw Error("case file not found: " + file.string());
-    Json j;
-    try {
-        j = Json::parse(files::readText(file));
-    } catch (const Json::exception& e) {
-        throw Error("case file " + file.string() + " is not valid JSON: " + e.what());
-    }
-    Case c = caseFromJson(j);
+    Case c = caseFromJson(parseJsonFile(file));
     c.baseDir = fs::absolute(file).parent_path();
     return c;
 }

@@ -5,8 +5,7 @@
 // every GUI action can be scripted. Saved as JSON; load -> save gives the same
 // bytes, and keys IRPlan does not know are kept.
 #include "core/Geometry.h"
-
-#include <nlohmann/json.hpp>
+#include "core/JsonFile.h"
 
 #include <array>
 #include <filesystem>
@@ -16,8 +15,6 @@
 #include <vector>
 
 namespace irplan {
-
-using Json = nlohmann::ordered_json;
 
 struct CaseVolume {
     std::string id;        // unique in the case: "ct", "ct_portal", "pet", "mr"

@@ -3,6 +3,7 @@
 #include "core/Case.h"
 #include "core/Error.h"
 #include "core/Files.h"
+#include "core/JsonFile.h"
 
 #include <algorithm>
 #include <cctype>
@@ -70,12 +71,7 @@ std::map<int, std::string> readLegend(const std::filesystem::path& path) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) throw Error("no such legend file: " + path.string());
     files::registerInput(path);
-    Json j;
-    try {
-        j = Json::parse(files::readText(path));
-    } catch (const Json::parse_error& e) {
-        throw Error(path.string() + " is not valid JSON (" + std::string(e.what()) + ")");
-    }
+    const Json j = parseJsonFile(path);
     const Json& legend = j.contains("legend") ? j["legend"] : j;
     if (!legend.is_object()) throw Error(path.string() + ": the legend must be an object {\"1\": \"liver\", ...}");
     std::map<int, std::string> out;

@@ -3,6 +3,7 @@
 #include "core/Case.h"
 #include "core/Error.h"
 #include "core/Files.h"
+#include "core/JsonFile.h"
 
 #include <algorithm>
 #include <array>
@@ -47,12 +48,7 @@ VesselTree loadVessels(const fs::path& dirOrFile) {
     if (!fs::is_regular_file(file, ec))
         throw Error("vessel file not found: " + file.string() + " (expected the segmentation's vessels.json)");
     files::registerInput(file);
-    Json j;
-    try {
-        j = Json::parse(files::readText(file));
-    } catch (const Json::exception& e) {
-        throw Error(file.string() + " is not valid JSON: " + e.what());
-    }
+    const Json j = parseJsonFile(file);
     const Json* list = nullptr;
     if (j.is_object() && j.contains("branches"))
         list = &j["branches"];

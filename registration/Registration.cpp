@@ -2,6 +2,7 @@
 
 #include "core/Error.h"
 #include "core/Files.h"
+#include "core/JsonFile.h"
 #include "registration/detail/TransformChain.h"
 #include "registration/detail/Transformix.h"
 
@@ -25,11 +26,7 @@ Registration Registration::load(const fs::path& dir) {
     std::error_code ec;
     if (!fs::is_regular_file(file, ec))
         throw Error(dir.string() + " is not a registration result (no result.json; did the registration finish?)");
-    try {
-        r.json_ = Json::parse(files::readText(file));
-    } catch (const Json::exception& e) {
-        throw Error(file.string() + " is not valid JSON: " + e.what());
-    }
+    r.json_ = parseJsonFile(file);
     for (const char* key : {"preset", "transform_kind", "transform_files", "final_transform_file", "qa", "fixed"})
         if (!r.json_.contains(key)) throw Error(file.string() + " lacks \"" + key + "\"");
     if (!fs::is_regular_file(r.finalTransformFile(), ec))

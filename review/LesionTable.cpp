@@ -2,6 +2,7 @@
 
 #include "core/Error.h"
 #include "core/Files.h"
+#include "core/JsonFile.h"
 
 #include <cmath>
 #include <set>
@@ -78,12 +79,7 @@ LesionTable readLesionTable(const std::filesystem::path& path) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) throw Error("no such lesion table: " + path.string());
     files::registerInput(path);
-    Json j;
-    try {
-        j = Json::parse(files::readText(path));
-    } catch (const Json::parse_error& e) {
-        throw Error(path.string() + " is not valid JSON (" + std::string(e.what()) + ")");
-    }
+    const Json j = parseJsonFile(path);
     return lesionTableFromJson(j, path.string());
 }
 

@@ -3,6 +3,7 @@
 #include "core/Case.h"
 #include "core/Error.h"
 #include "core/Files.h"
+#include "core/JsonFile.h"
 #include "core/Parallel.h"
 #include "io/VolumeIO.h"
 #include "segmentation/ImageOps.h"
@@ -33,12 +34,7 @@ std::optional<Affine> readRegistrationMatrix(const fs::path& dir) {
     std::error_code ec;
     if (!fs::exists(file, ec)) throw Error("no registration result in " + dir.string() + " (result.json is missing)");
     files::registerInput(file);
-    Json j;
-    try {
-        j = Json::parse(files::readText(file));
-    } catch (const std::exception& e) {
-        throw Error(file.string() + " is not valid JSON: " + e.what());
-    }
+    const Json j = parseJsonFile(file);
     const std::string verdict = verdictOf(j);
     if (verdict == "fail")
         throw Error("the registration in " + dir.string() +
