@@ -119,8 +119,9 @@ void run(const SurfacesCliOptions& o) {
                 const auto& t = needle.at("tip_mm");
                 const auto& e = needle.at("entry_mm");
                 const std::string name = "applicator_" + tag + "_" + fileStem(p.value("id", std::string("p"))) +
-                                         (p["needles"].size() > 1 ? "_" + std::to_string(++n) : "");
-                meshes.push_back(meshJson(render::exportNeedleMesh(name, {t[0], t[1], t[2]}, {e[0], e[1], e[2]}, d, out, mo),
+                                         (p.at("needles").size() > 1 ? "_" + std::to_string(++n) : "");
+                meshes.push_back(meshJson(render::exportNeedleMesh(name, Vec3{t[0].get<double>(), t[1].get<double>(), t[2].get<double>()},
+                                                                  Vec3{e[0].get<double>(), e[1].get<double>(), e[2].get<double>()}, d, out, mo),
                                           out, "applicator"));
             }
         }

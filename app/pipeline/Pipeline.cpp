@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <set>
 
 namespace irplan::pipeline {
 
@@ -146,7 +147,7 @@ CaseTransform Runner::registerOne(const Volume& ct, const Volume& moving, const 
     tr.fixedId = "ct";
     tr.movingId = movingId;
     tr.kind = "elastix";
-    tr.directory = fs::path("registrations") / tr.id;
+    tr.directory = (fs::path("registrations") / tr.id).generic_string();
     tr.preset = reg.preset();
     tr.qaVerdict = qa.verdict;
     if (auto a = reg.fixedToMoving()) tr.matrixFixedToMoving = a->toRowMajor4x4();

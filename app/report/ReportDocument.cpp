@@ -102,8 +102,7 @@ Page registrationPage(const Case& c) {
     p.title = "Registration quality";
     bool any = false;
     for (const auto& t : c.transforms) {
-        if (t.kind != "elastix" && !(t.kind == "affine" && t.extra.contains("note") && t.preset != "")) continue;
-        if (t.kind == "affine" && t.id.size() > 7 && t.id.substr(t.id.size() - 7) == "_matrix") continue;
+        if (t.kind != "elastix") continue; // the "_matrix" display copies repeat a stored registration
         any = true;
         p.blocks.push_back(heading(t.movingId + " onto " + t.fixedId + " (" + t.preset + ")"));
         std::string verdict = t.qaVerdict.empty() ? "not checked" : t.qaVerdict;
