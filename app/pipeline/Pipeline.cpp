@@ -388,8 +388,10 @@ PipelineResult Runner::run() {
                           best.setting.c_str(), best.strategy.c_str(), e.margin.minimal_mm,
                           e.pathsSafe() ? "" : ", a path check fails");
             if (!e.pathsSafe()) warn("lesion " + std::to_string(k) + ": the best proposal still fails a path check");
-            for (const auto& w : e.heatSinkWarnings)
-                warn("lesion " + std::to_string(k) + ": heat sink from " + w.kind + " (" + w.vesselId + ")");
+            if (!e.heatSinkWarnings.empty())
+                warn("lesion " + std::to_string(k) + ": " + std::to_string(e.heatSinkWarnings.size()) +
+                     " heat-sink warning(s): vessels >= 3 mm near the lesion may shrink the zone on their side (see "
+                     "the plan)");
             step(stepName, e.pathsSafe() && best.marginReached ? "done" : "warn", t, buf);
         } catch (const Cancelled&) {
             throw;

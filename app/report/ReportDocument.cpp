@@ -219,9 +219,11 @@ Page responsePage(const DocumentInputs& in) {
     Page p;
     p.title = "Response (baseline " + in.baselineCaseFile.parent_path().filename().string() + ")";
     p.blocks.push_back(table({"Criteria", "Category"},
-                             {{"RECIST 1.1", review::describe(a.recist.overall)},
-                              {"Choi", review::describe(a.choi.overall)},
-                              {"PERCIST 1.0", review::describe(a.percist.overall)}}));
+                             {{"RECIST 1.1", std::string(review::name(a.recist.overall)) + " (" +
+                                                 review::describe(a.recist.overall) + ")"},
+                              {"Choi", std::string(review::name(a.choi.overall)) + " (" + review::describe(a.choi.overall) + ")"},
+                              {"PERCIST 1.0", std::string(review::name(a.percist.overall)) + " (" +
+                                                  review::describe(a.percist.overall) + ")"}}));
     p.blocks.push_back({Block::Kind::Preformatted, review::summaryText(a), {}, {}, {}});
     return p;
 }

@@ -217,6 +217,29 @@ TEST(Pipeline, ReportMatchesTheCaseAndThePdfItsPageCount) {
     }
 }
 
+TEST(Pipeline, ReportWithABaselineAddsTheResponse) {
+    const RunOutcome& r = goodRun();
+    ASSERT_EQ(r.cli.exitCode, 0) << r.cli.err;
+    const fs::path caseFile = r.dir / "case" / "case.json", out = r.dir / "report_baseline";
+    // The case against itself: nothing changed, so RECIST and Choi say stable disease and PERCIST stable metabolic disease.
+    const auto rep = test::runIrplan({"report", "--case", caseFile.string(), "--baseline", caseFile.string(), "--out",
+                                      out.string(), "--no-pictures", "--json"});
+    ASSERT_EQ(rep.exitCode, 0) << rep.err;
+    const std::string html = slurp(out / "report.html"), pdf = slurp(out / "report.pdf");
+    EXPECT_NE(html.find("RECIST 1.1"), std::string::npos);
+    EXPECT_NE(html.find("PERCIST 1.0"), std::string::npos);
+    EXPECT_EQ(count(html, "<section class=\"page\""), 5);
+    EXPECT_EQ(htmlStatedPages(html), pdfPages(pdf));
+    EXPECT_NE(html.find("No pictures: pictures were not requested"), std::string::npos);
+    const Json j = Json::parse(rep.out);
+    EXPECT_EQ(j["pdf_pages"].get<int>(), pdfPages(pdf));
+    std::cout << "report with baseline: " << pdfPages(pdf) << " PDF pages\n";
+    const size_t at = html.find("<td>RECIST 1.1</td><td>");
+    ASSERT_NE(at, std::string::npos);
+    std::cout << "  " << html.substr(at, 120) << "\n";
+    EXPECT_NE(html.substr(at, 80).find("SD"), std::string::npos);
+}
+
 TEST(Pipeline, SurfacesOfThePlannedCase) {
     const RunOutcome& r = goodRun();
     ASSERT_EQ(r.cli.exitCode, 0) << r.cli.err;
