@@ -8,3 +8,7 @@ if(TARGET irplan_render AND IRPLAN_BUILD_GUI)
   irplan_add_test(pipeline_surface_tests SOURCES pipeline/SurfacesTest.cpp
     LIBS irplan_render irplan_phantom LABELS pipeline render)
 endif()
+if(TARGET irplan_report)
+  irplan_add_test(report_unit_tests SOURCES pipeline/ReportUnitTest.cpp
+    LIBS irplan_report LABELS pipeline unit)
+endif()
