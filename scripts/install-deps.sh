@@ -10,7 +10,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libgdcm-dev libdcmtk-dev dcmtk
   nlohmann-json3-dev libcli11-dev
-  zlib1g-dev libpng-dev
+  zlib1g-dev libpng-dev libcairo2-dev
   xvfb xauth mesa-utils libgl1-mesa-dri libgl-dev libegl-dev
   python3
 )
