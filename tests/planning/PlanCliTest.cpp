@@ -56,7 +56,9 @@ struct CaseFiles {
 const CaseFiles& torsoCase() {
     static const CaseFiles f = [] {
         CaseFiles c;
-        c.dir = test::scratchDir("planning_cli_case");
+        // One folder per test: ctest runs the tests of this file as parallel processes.
+        c.dir = test::scratchDir(std::string("planning_cli_case_") +
+                                 ::testing::UnitTest::GetInstance()->current_test_info()->name());
         auto labels = test::makeLabels({121, 95, 81}, 1.5, {-90, -70.5, -60}, Mat3{}, label);
         c.labels = c.dir / "labels.nii.gz";
         writeLabelMap(labels, c.labels);
