@@ -1,5 +1,7 @@
 #include "app/gui/session/Script.h"
 
+#include "app/gui/session/PlanCommands.h"
+
 #include "core/Error.h"
 #include "core/Files.h"
 #include "core/Log.h"
@@ -122,13 +124,15 @@ std::string scriptHelp() {
            "ruler X,Y,Z X,Y,Z | point X,Y,Z | remove-measurement ID | undo | redo\n"
            "zoom VIEW FACTOR | reset-views | size WxH\n"
            "hover X,Y,Z (prints the read-out) | state PATH (viewer state as JSON) | screenshot PATH\n"
-           "panel case|display|measure|teaching|log (window only) | sleep SECONDS | echo TEXT | wait | quit\n";
+           + planScriptHelp() +
+           "panel case|display|measure|planning|teaching|log (window only) | sleep SECONDS | echo TEXT | wait | quit\n";
 }
 
 void runCommand(const std::string& line, Viewer& viewer, Frontend& frontend) {
     const std::vector<std::string> tokens = splitCommand(line);
     if (tokens.empty()) return;
     const std::string& cmd = tokens[0];
+    if (runPlanCommand(tokens, viewer)) return;
     const Args a = parseArgs(tokens);
     if (cmd == "open") {
         need(a, 1, "open PATH [role=ct|pet|mr|labels] [series=UID]");
@@ -265,10 +269,11 @@ void runCommand(const std::string& line, Viewer& viewer, Frontend& frontend) {
         if (!(seconds >= 0 && seconds <= 3600)) throw Error("sleep takes 0 to 3600 seconds");
         frontend.pause(seconds);
     } else if (cmd == "panel") {
-        need(a, 1, "panel case|display|measure|teaching|log");
+        need(a, 1, "panel case|display|measure|planning|teaching|log");
         const std::string& name = a.positional[0];
-        if (name != "case" && name != "display" && name != "measure" && name != "teaching" && name != "log")
-            throw Error("unknown panel '" + name + "' (case, display, measure, teaching, log)");
+        if (name != "case" && name != "display" && name != "measure" && name != "planning" && name != "teaching" &&
+            name != "log")
+            throw Error("unknown panel '" + name + "' (case, display, measure, planning, teaching, log)");
         frontend.showPanel(name);
     } else if (cmd == "quit") {
         frontend.quit();

@@ -126,6 +126,8 @@ render::SliceAnnotations ViewSet::annotations(const Viewer& viewer, ViewKind vie
     a.crosshair_mm = viewer.state().crosshair_mm;
     a.probes = scene.probes;
     a.measurements = scene.measurements;
+    a.zones = scene.zones;
+    a.markers = scene.markers;
     a.sliceThickness_mm = view == ViewKind::PetMip ? 1e9 : 0.5 * viewer.sliceStep(view) + 0.01;
     return a;
 }

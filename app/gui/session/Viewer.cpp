@@ -16,7 +16,7 @@ namespace irplan::viewer {
 namespace fs = std::filesystem;
 using render::ViewKind;
 
-Viewer::Viewer() = default;
+Viewer::Viewer() : planning_(std::make_unique<PlanSession>(*this)) {}
 Viewer::~Viewer() { tasks_.cancelAll(); }
 
 void Viewer::poll() {
@@ -50,6 +50,7 @@ void Viewer::openCase(const fs::path& file) {
     caseFile_ = fs::absolute(file);
     undo_.clear();
     state_.selectedProbe.clear();
+    planning_->reset();
     images_ = LoadedImages{};
     volume3d_.reset();
     surfaces_.reset();
@@ -113,11 +114,16 @@ void Viewer::installImages(LoadedImages images) {
         for (ViewKind v : {ViewKind::Axial, ViewKind::Coronal, ViewKind::Sagittal})
             state_.crosshair_mm = render::snapToSlice(scene_, state_.crosshair_mm, render::nextSliceDirection(v));
     }
+    // The planning context depends on the images: rebuild it for the same target.
+    const int lesion = planning_->settings().lesion;
+    planning_->reset();
     rebuildItems();
     ++versions_.images;
     ++versions_.crosshair;
     ++versions_.display;
     start3dBuild();
+    planning_->loadStoredPlans();
+    if (lesion && images_.labelInfo.count(100 + lesion)) planning_->setLesion(lesion);
 }
 
 void Viewer::start3dBuild() {
@@ -253,6 +259,7 @@ void Viewer::closeCase() {
     tubes_.reset();
     undo_.clear();
     state_.selectedProbe.clear();
+    planning_->reset();
     ++versions_.images;
     ++versions_.items;
     ++versions_.volume3d;

@@ -5,6 +5,7 @@
 // the same functions, so everything a user can do can be scripted and tested
 // headless. No GLFW, ImGui or VTK here.
 #include "app/gui/session/CaseData.h"
+#include "app/gui/session/PlanSession.h"
 #include "app/gui/session/Tasks.h"
 #include "app/gui/session/UndoStack.h"
 #include "render/FusedVolume.h"
@@ -122,6 +123,17 @@ public:
     void redo();
     std::string nextProbeId() const;
 
+    // A drag (an open edit group) is in progress.
+    bool editing() const { return undo_.grouping(); }
+    // An undoable change of the case by a session part (planning, segmentation).
+    void editCase(const std::string& label, const std::function<void(Case&)>& change) { edit(label, change); }
+
+    // ---- planning (session/PlanSession.h) ----
+    PlanSession& planning() { return *planning_; }
+    const PlanSession& planning() const { return *planning_; }
+    // The plan's zones and markers changed: redraw them.
+    void planItemsChanged();
+
     // ---- queries ----
     Readout readout(const Vec3& p_mm) const;
     Json stateJson() const;
@@ -149,6 +161,7 @@ private:
     std::vector<std::string> messages_;
     std::vector<std::string> taskErrors_;
     unsigned loadGeneration_ = 0;
+    std::unique_ptr<PlanSession> planning_; // last: refers to the members above
 };
 
 } // namespace irplan::viewer

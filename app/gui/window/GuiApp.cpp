@@ -190,9 +190,10 @@ int runGui(const std::vector<ScriptLine>& script, int width, int height, bool ex
         CasePanel casePanel(viewer, gui, browser, recent);
         DisplayPanel displayPanel(viewer, views, gui);
         MeasurePanel measurePanel(viewer, gui);
+        PlanningPanel planningPanel(viewer, gui);
         TeachingPanel teachingPanel(viewer, frontend, gui);
         LogPanel logPanel(gui);
-        std::vector<Panel*> panels{&casePanel, &displayPanel, &measurePanel, &teachingPanel, &logPanel};
+        std::vector<Panel*> panels{&casePanel, &displayPanel, &measurePanel, &planningPanel, &teachingPanel, &logPanel};
         ViewArea area(viewer, views, gui);
         int framesWaited = 0;
 

@@ -8,6 +8,7 @@
 #include "app/gui/window/FileBrowser.h"
 #include "app/gui/window/GuiState.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,20 @@ public:
 private:
     Viewer& viewer_;
     GuiState& gui_;
+};
+
+// Ablation planning: target, device, model, margin, applicators, live figures, warnings.
+class PlanningPanel : public Panel {
+public:
+    PlanningPanel(Viewer& viewer, GuiState& gui) : viewer_(viewer), gui_(gui) {}
+    const char* title() const override { return "Planning"; }
+    void draw() override;
+
+private:
+    void act(const std::function<void()>& action); // runs it; errors become notices
+    Viewer& viewer_;
+    GuiState& gui_;
+    char saveDir_[512] = "";
 };
 
 // The guided tour of the demo phantom (session/Tour.h), run through the script commands.
