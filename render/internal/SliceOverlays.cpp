@@ -233,7 +233,9 @@ void drawZones(const SliceOverlayContext& c) {
         if (topV > -1e29 && !zone.label.empty()) {
             const double x = 0.5 * c.width + (topU - c.centreU) / c.mmPerPixel;
             const double y = 0.5 * c.height + (topV - c.centreV) / c.mmPerPixel;
-            c.texts.add(zone.label, x, y + 6, {c.smallFont(), zone.colour, true, 0, -1});
+            // Lighter than the outline, so the outline's colour marks the boundary alone.
+            const Rgb light{0.5f + 0.5f * zone.colour.r, 0.5f + 0.5f * zone.colour.g, 0.5f + 0.5f * zone.colour.b};
+            c.texts.add(zone.label, x, y + 6, {c.smallFont(), light, true, 0, -1});
         }
     }
 }

@@ -174,21 +174,29 @@ void PlanSession::probesChanged() {
     for (const auto& p : probes)
         sig << '|' << p.tip_mm.x << ',' << p.tip_mm.y << ',' << p.tip_mm.z << ',' << p.entry_mm.x << ','
             << p.entry_mm.y << ',' << p.entry_mm.z;
-    if (sig.str() == probesSeen_) return;
-    probesSeen_ = sig.str();
-    if (refineCancel_) refineCancel_->cancel();
-    refineCancel_.reset();
-    ++evalGeneration_;
-    error_.clear();
-    if (probes.empty()) {
-        evaluation_.reset();
-        zoneField_ = nullptr;
+    if (sig.str() != probesSeen_) {
+        probesSeen_ = sig.str();
+        if (refineCancel_) refineCancel_->cancel();
+        refineCancel_.reset();
+        ++evalGeneration_;
+        error_.clear();
         refined_ = false;
-        changed();
-        return;
+        if (probes.empty()) {
+            evaluation_.reset();
+            zoneField_ = nullptr;
+            changed();
+            return;
+        }
+        evaluateLive();
     }
-    evaluateLive();
-    if (!viewer_.editing()) refine();
+    // The chosen model refines once the edit (a drag) is over.
+    if (probes.empty() || refined_ || refining() || viewer_.editing()) return;
+    try {
+        refine();
+    } catch (const Error& e) {
+        error_ = e.what();
+        changed();
+    }
 }
 
 void PlanSession::evaluateLive() {
@@ -236,6 +244,7 @@ void PlanSession::refine() {
                 evaluatedRequest_ = req;
                 zoneField_ = field;
                 refined_ = true;
+                error_.clear();
                 refineCancel_.reset();
                 changed();
             };

@@ -61,7 +61,7 @@ public:
     std::shared_ptr<const planning::PlanEvaluation> evaluation() const { return evaluation_; }
     // The evaluation is the chosen model's full one (not the live chart preview).
     bool refined() const { return refined_; }
-    bool refining() const { return refineCancel_ != nullptr; }
+    bool refining() const { return refineCancel_ && !refineCancel_->cancelled(); }
     double lastChartUpdate_ms() const { return chartUpdate_ms_; }
     // Why the live preview is unavailable (empty when it is shown).
     const std::string& error() const { return error_; }

@@ -16,7 +16,8 @@ namespace irplan::viewer {
 namespace fs = std::filesystem;
 using render::ViewKind;
 
-Viewer::Viewer() : planning_(std::make_unique<PlanSession>(*this)) {}
+Viewer::Viewer()
+    : planning_(std::make_unique<PlanSession>(*this)), segmentation_(std::make_unique<SegmentSession>(*this)) {}
 Viewer::~Viewer() { tasks_.cancelAll(); }
 
 void Viewer::poll() {
@@ -51,6 +52,7 @@ void Viewer::openCase(const fs::path& file) {
     undo_.clear();
     state_.selectedProbe.clear();
     planning_->reset();
+    segmentation_->reset();
     images_ = LoadedImages{};
     volume3d_.reset();
     surfaces_.reset();
@@ -260,6 +262,7 @@ void Viewer::closeCase() {
     undo_.clear();
     state_.selectedProbe.clear();
     planning_->reset();
+    segmentation_->reset();
     ++versions_.images;
     ++versions_.items;
     ++versions_.volume3d;

@@ -6,6 +6,7 @@
 // headless. No GLFW, ImGui or VTK here.
 #include "app/gui/session/CaseData.h"
 #include "app/gui/session/PlanSession.h"
+#include "app/gui/session/SegmentSession.h"
 #include "app/gui/session/Tasks.h"
 #include "app/gui/session/UndoStack.h"
 #include "render/FusedVolume.h"
@@ -131,6 +132,8 @@ public:
     // ---- planning (session/PlanSession.h) ----
     PlanSession& planning() { return *planning_; }
     const PlanSession& planning() const { return *planning_; }
+    SegmentSession& segmentation() { return *segmentation_; }
+    const SegmentSession& segmentation() const { return *segmentation_; }
     // The plan's zones and markers changed: redraw them.
     void planItemsChanged();
 
@@ -161,7 +164,8 @@ private:
     std::vector<std::string> messages_;
     std::vector<std::string> taskErrors_;
     unsigned loadGeneration_ = 0;
-    std::unique_ptr<PlanSession> planning_; // last: refers to the members above
+    std::unique_ptr<PlanSession> planning_; // last: these refer to the members above
+    std::unique_ptr<SegmentSession> segmentation_;
 };
 
 } // namespace irplan::viewer

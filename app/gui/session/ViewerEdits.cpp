@@ -252,6 +252,7 @@ Json Viewer::stateJson() const {
     for (const auto& m : scene_.measurements) ms.push_back({{"id", m.id}, {"text", m.text}});
     j["measurements"] = ms;
     j["plan"] = planning_->stateJson();
+    j["segmentation"] = segmentation_->stateJson();
     j["undo"] = {{"steps", undo_.size()}, {"can_undo", undo_.canUndo()}, {"can_redo", undo_.canRedo()}};
     return j;
 }

@@ -77,6 +77,19 @@ private:
     GuiState& gui_;
 };
 
+// Liver, lesions, vessels; the seed tool; the lesion table.
+class SegmentationPanel : public Panel {
+public:
+    SegmentationPanel(Viewer& viewer, GuiState& gui) : viewer_(viewer), gui_(gui) {}
+    const char* title() const override { return "Segmentation"; }
+    void draw() override;
+
+private:
+    void act(const std::function<void()>& action);
+    Viewer& viewer_;
+    GuiState& gui_;
+};
+
 // Ablation planning: target, device, model, margin, applicators, live figures, warnings.
 class PlanningPanel : public Panel {
 public:
