@@ -47,7 +47,14 @@ struct Planned {
     fs::path dir;
 };
 
-Planned planBoth(const std::string& tag, const std::string& model, const std::string& setting) {
+std::string g17(double v) {
+    char s[40];
+    std::snprintf(s, sizeof s, "%.17g", v);
+    return s;
+}
+
+// `planning`: the script lines that choose the device and place the probes.
+Planned planBoth(const std::string& tag, const std::string& model, const std::string& planning) {
     Planned r;
     r.dir = test::scratchDir("gui_plan_" + tag);
     const fs::path& dir = r.dir;
@@ -55,12 +62,8 @@ Planned planBoth(const std::string& tag, const std::string& model, const std::st
     const std::string script =
         "phantom " + q(dir / "phantom") + " spacing=2\n"
         "plan-lesion 1\n"
-        "plan-device mwa-single-14g " + setting + "\n"
         "plan-model " + model + "\n"
-        "plan-margin 5\n"
-        // Placed off target, then moved onto it: the live chart update path.
-        "probe p1 -70,45,31 " + kEntry + "\n"
-        "move-probe p1 tip " + kTip + "\n"
+        "plan-margin 5\n" + planning +
         "plan-save " + q(dir / "gui_plan") + "\n"
         "layout 1x1\nview axial\npet off\nlabels off\n"
         "plan-show lesion\n"
@@ -85,11 +88,15 @@ Planned planBoth(const std::string& tag, const std::string& model, const std::st
     if (!plan) return r;
     r.gui = plan->summary;
 
+    // The CLI with the plan's probes as the case holds them (exact decimal round trip).
     std::vector<std::string> args{"plan", "--ct", c.resolve(ct->path).string(), "--labels", c.resolve(labels->path).string(),
-                                  "--lesion", "1", "--device", "mwa-single-14g", "--model", model,
-                                  "--probe", std::string("tip=") + kTip + ";entry=" + kEntry, "--out",
-                                  (dir / "cli_plan").string(), "--json"};
-    if (!setting.empty()) args.insert(args.end(), {"--setting", setting});
+                                  "--lesion", "1", "--device", r.gui["device"].get<std::string>(), "--setting",
+                                  r.gui["setting"].get<std::string>(), "--model", model, "--out", (dir / "cli_plan").string(),
+                                  "--json"};
+    for (const auto& probe : c.probes)
+        args.insert(args.end(), {"--probe", "tip=" + g17(probe.tip_mm.x) + "," + g17(probe.tip_mm.y) + "," + g17(probe.tip_mm.z) +
+                                                ";entry=" + g17(probe.entry_mm.x) + "," + g17(probe.entry_mm.y) + "," +
+                                                g17(probe.entry_mm.z)});
     const auto cli = test::runIrplan(args);
     EXPECT_EQ(cli.exitCode, 0) << cli.err;
     if (cli.exitCode == 0) r.cli = lastJson(cli.out);
@@ -133,7 +140,11 @@ void compare(const Planned& p) {
 
 TEST(GuiPlan, ChartPlanEqualsTheCliAndIsDrawnWhereThePlanSays) {
     IRPLAN_NEED_DISPLAY();
-    const Planned p = planBoth("chart", "chart", "");
+    // Placed off target, then moved onto it: the live chart update path.
+    const Planned p = planBoth("chart", "chart",
+                               "plan-device mwa-single-14g\n"
+                               "probe p1 -70,45,31 " + std::string(kEntry) + "\n"
+                               "move-probe p1 tip " + std::string(kTip) + "\n");
     compare(p);
     if (HasFatalFailure() || p.gui.is_null()) return;
 
@@ -173,4 +184,30 @@ TEST(GuiPlan, ChartPlanEqualsTheCliAndIsDrawnWhereThePlanSays) {
     EXPECT_GT(onBoundary, 0.9 * pink);
     EXPECT_NEAR(uMin, zMin, 1.0 + 2 * mmPerPixel);
     EXPECT_NEAR(uMax, zMax, 1.0 + 2 * mmPerPixel);
+}
+
+TEST(GuiPlan, AcceptedProposalWithTheThermalModelEqualsTheCli) {
+    IRPLAN_NEED_DISPLAY();
+    const Planned p = planBoth("thermal", "thermal",
+                               "plan-device mwa-single-14g\n"
+                               "plan-auto\n"
+                               "plan-accept 1\n");
+    compare(p);
+    if (p.gui.is_null()) return;
+    ASSERT_TRUE(p.state["plan"].contains("proposals"));
+    EXPECT_GE(p.state["plan"]["proposals"].size(), 1u);
+    std::printf("proposal 1: %s\n", p.state["plan"]["proposals"][0].dump().c_str());
+    // The plan is proposal 1: its device, setting and probe, on a path that passes every check.
+    const Json& best = p.state["plan"]["proposals"][0];
+    EXPECT_EQ(p.gui["device"], best["device"]);
+    EXPECT_EQ(p.gui["setting"], best["setting"]);
+    EXPECT_TRUE(best["safe"].get<bool>());
+    EXPECT_EQ(p.gui["paths_failing"].get<int>(), 0);
+    const Case c = loadCase(p.dir / "case.json");
+    ASSERT_EQ(c.probes.size(), best["probes"].size());
+    for (size_t i = 0; i < c.probes.size(); ++i)
+        for (int a = 0; a < 3; ++a) {
+            EXPECT_DOUBLE_EQ(c.probes[i].tip_mm[a], best["probes"][i]["tip_mm"][a].get<double>());
+            EXPECT_DOUBLE_EQ(c.probes[i].entry_mm[a], best["probes"][i]["entry_mm"][a].get<double>());
+        }
 }
