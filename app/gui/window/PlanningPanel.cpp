@@ -112,7 +112,9 @@ void PlanningPanel::draw() {
     if (ImGui::Button("Propose paths")) act([&] { plan.propose(); });
     ImGui::SameLine();
     if (ImGui::Button("Evaluate")) act([&] { plan.refine(); });
+    ImGui::PushTextWrapPos(0.0f);
     ImGui::TextDisabled("Drag a tip or entry to move it; the zone follows (chart), the model refines on release.");
+    ImGui::PopTextWrapPos();
     if (const auto& proposals = plan.proposals()) {
         if (proposals->proposals.empty())
             ImGui::TextColored(kBad, "No safe straight path (%d directions tried).", proposals->directionsSampled);
@@ -120,9 +122,11 @@ void PlanningPanel::draw() {
             ImGui::PushID(p.rank);
             if (ImGui::SmallButton("Accept")) act([&] { plan.accept(static_cast<size_t>(p.rank)); });
             ImGui::SameLine();
+            ImGui::PushTextWrapPos(0.0f);
             ImGui::TextColored(p.safe && p.marginReached ? kGood : kWarn, "#%d %s %s, %s: margin %.1f mm, %.0f mm deep%s",
                                p.rank, p.deviceId.c_str(), p.setting.c_str(), p.strategy.c_str(), p.minimalMargin_mm,
                                p.insertedLength_mm, p.safe ? "" : " (path check fails)");
+            ImGui::PopTextWrapPos();
             ImGui::PopID();
         }
     }
@@ -136,7 +140,7 @@ void PlanningPanel::draw() {
     } else {
         ImGui::TextColored(kHead, "%s model%s", planning::zoneModelName(e->model),
                            plan.refined() ? "" : (plan.refining() ? " (preview; refining...)" : " (preview)"));
-        ImGui::Text("%s, %s; %zu applicator(s); zone %.1f mL", e->device ? e->device->name.c_str() : "",
+        ImGui::TextWrapped("%s, %s; %zu applicator(s); zone %.1f mL", e->device ? e->device->name.c_str() : "",
                     e->setting ? e->setting->name.c_str() : "", e->applicators.size(), e->shape.volume_ml);
         const double m = e->margin.minimal_mm;
         char marginText[64] = "none (empty zone)";
@@ -151,6 +155,7 @@ void PlanningPanel::draw() {
             ImGui::Text("P(margin reached, %.0f mm placement error) = %.0f%%", plan.evaluatedRequest().robustness.placementError_mm,
                         100 * e->robust->pMarginReached);
         if (!plan.refined()) ImGui::TextDisabled("chart update %.1f ms", plan.lastChartUpdate_ms());
+        ImGui::PushTextWrapPos(0.0f);
         for (const auto& n : e->notes) ImGui::TextColored(kWarn, "%s", n.c_str());
         if (!e->heatSinkWarnings.empty()) ImGui::TextColored(kWarn, "Heat-sink warnings (%zu)", e->heatSinkWarnings.size());
         for (size_t i = 0; i < e->heatSinkWarnings.size(); ++i) {
@@ -167,6 +172,7 @@ void PlanningPanel::draw() {
         for (const auto& p : e->paths)
             for (const auto& c : p.checks)
                 if (!c.pass) ImGui::TextColored(kBad, "path %s: %s fails: %s", p.probeId.c_str(), c.name.c_str(), c.detail.c_str());
+        ImGui::PopTextWrapPos();
         ImGui::Separator();
         if (saveDir_[0] == 0) {
             const auto dir = viewer_.caseFile().empty() ? std::filesystem::path("plans")
