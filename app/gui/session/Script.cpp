@@ -311,6 +311,10 @@ void writeViewCapture(const render::RgbaImage& image, const render::SliceView& v
     log::info("view screenshot " + path.string());
 }
 
+void Frontend::screenshotView(ViewKind, const fs::path& path) {
+    throw Error("screenshot-view " + path.string() + ": this front end draws no views");
+}
+
 void Frontend::pause(double seconds) { std::this_thread::sleep_for(std::chrono::duration<double>(seconds)); }
 
 bool ScriptRunner::step(Viewer& viewer, Frontend& frontend) {

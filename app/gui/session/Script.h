@@ -22,7 +22,8 @@ public:
     virtual void screenshot(const std::filesystem::path& path) = 0;
     // One view alone, with PATH.json beside it mapping its pixels to patient
     // space (for tests that check where things are drawn).
-    virtual void screenshotView(render::ViewKind view, const std::filesystem::path& path) = 0;
+    // The default (a front end without views) refuses.
+    virtual void screenshotView(render::ViewKind view, const std::filesystem::path& path);
     virtual void setSize(int width, int height) = 0;
     virtual void zoom(render::ViewKind view, double factor) = 0;
     virtual void resetViews() = 0;
