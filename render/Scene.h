@@ -106,6 +106,9 @@ struct DisplaySettings {
     // phantom/README): 2..20 hides blood pool/fat and keeps lesions above the liver.
     double petLow = 2.0;
     double petHigh = 20.0;
+    // Registration check: > 0 shows fixed (CT) and moving (PET, opaque) in
+    // alternating square tiles of this size (mm) instead of the blend.
+    double checkerboard_mm = 0;
     Colormap mipColormap = Colormap::InvertedGray; // nuclear-medicine habit for MIPs
     LabelStyle labelStyle = LabelStyle::Outline;
     double labelFillOpacity = 0.35;

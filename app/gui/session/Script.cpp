@@ -1,6 +1,7 @@
 #include "app/gui/session/Script.h"
 
 #include "app/gui/session/PlanCommands.h"
+#include "app/gui/session/RegisterCommands.h"
 #include "app/gui/session/SegmentCommands.h"
 
 #include "core/Error.h"
@@ -128,15 +129,15 @@ std::string scriptHelp() {
            "zoom VIEW FACTOR | reset-views | size WxH\n"
            "hover X,Y,Z (prints the read-out) | state PATH (viewer state as JSON) | screenshot PATH\n"
            "screenshot-view axial|coronal|sagittal PATH (one view, PATH.json maps its pixels to LPS)\n"
-           + planScriptHelp() + segmentScriptHelp() +
-           "panel case|display|measure|segmentation|planning|teaching|log (window only) | sleep SECONDS | echo TEXT | wait | quit\n";
+           + registerScriptHelp() + segmentScriptHelp() + planScriptHelp() +
+           "panel case|display|measure|registration|segmentation|planning|teaching|log (window only) | sleep SECONDS | echo TEXT | wait | quit\n";
 }
 
 void runCommand(const std::string& line, Viewer& viewer, Frontend& frontend) {
     const std::vector<std::string> tokens = splitCommand(line);
     if (tokens.empty()) return;
     const std::string& cmd = tokens[0];
-    if (runPlanCommand(tokens, viewer) || runSegmentCommand(tokens, viewer)) return;
+    if (runPlanCommand(tokens, viewer) || runSegmentCommand(tokens, viewer) || runRegisterCommand(tokens, viewer)) return;
     const Args a = parseArgs(tokens);
     if (cmd == "open") {
         need(a, 1, "open PATH [role=ct|pet|mr|labels] [series=UID]");
@@ -278,11 +279,12 @@ void runCommand(const std::string& line, Viewer& viewer, Frontend& frontend) {
         if (!(seconds >= 0 && seconds <= 3600)) throw Error("sleep takes 0 to 3600 seconds");
         frontend.pause(seconds);
     } else if (cmd == "panel") {
-        need(a, 1, "panel case|display|measure|segmentation|planning|teaching|log");
+        need(a, 1, "panel case|display|measure|registration|segmentation|planning|teaching|log");
         const std::string& name = a.positional[0];
         if (name != "case" && name != "display" && name != "measure" && name != "planning" && name != "segmentation" &&
-            name != "teaching" && name != "log")
-            throw Error("unknown panel '" + name + "' (case, display, measure, segmentation, planning, teaching, log)");
+            name != "registration" && name != "teaching" && name != "log")
+            throw Error("unknown panel '" + name +
+                        "' (case, display, measure, registration, segmentation, planning, teaching, log)");
         frontend.showPanel(name);
     } else if (cmd == "quit") {
         frontend.quit();

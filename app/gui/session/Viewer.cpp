@@ -17,7 +17,10 @@ namespace fs = std::filesystem;
 using render::ViewKind;
 
 Viewer::Viewer()
-    : planning_(std::make_unique<PlanSession>(*this)), segmentation_(std::make_unique<SegmentSession>(*this)) {}
+    : planning_(std::make_unique<PlanSession>(*this)), segmentation_(std::make_unique<SegmentSession>(*this)),
+      registration_(std::make_unique<RegisterSession>(*this)) {}
+
+void Viewer::reloadImages() { loadSelection(Selection{images_.ctId, images_.petId, images_.labelsId}); }
 Viewer::~Viewer() { tasks_.cancelAll(); }
 
 void Viewer::poll() {
@@ -53,6 +56,7 @@ void Viewer::openCase(const fs::path& file) {
     state_.selectedProbe.clear();
     planning_->reset();
     segmentation_->reset();
+    registration_->reset();
     images_ = LoadedImages{};
     volume3d_.reset();
     surfaces_.reset();
@@ -263,6 +267,7 @@ void Viewer::closeCase() {
     state_.selectedProbe.clear();
     planning_->reset();
     segmentation_->reset();
+    registration_->reset();
     ++versions_.images;
     ++versions_.items;
     ++versions_.volume3d;
@@ -319,6 +324,12 @@ void Viewer::setPetWindow(double low, double high) {
     if (!(high > low) || !std::isfinite(low) || !std::isfinite(high)) throw Error("PET window: the upper value must exceed the lower");
     state_.display.petLow = low;
     state_.display.petHigh = high;
+    ++versions_.display;
+}
+
+void Viewer::setCheckerboard(double tile_mm) {
+    if (!(tile_mm >= 0 && tile_mm <= 200)) throw Error("checkerboard tiles must be 0 (off) to 200 mm");
+    state_.display.checkerboard_mm = tile_mm;
     ++versions_.display;
 }
 

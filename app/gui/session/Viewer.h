@@ -6,6 +6,7 @@
 // headless. No GLFW, ImGui or VTK here.
 #include "app/gui/session/CaseData.h"
 #include "app/gui/session/PlanSession.h"
+#include "app/gui/session/RegisterSession.h"
 #include "app/gui/session/SegmentSession.h"
 #include "app/gui/session/Tasks.h"
 #include "app/gui/session/UndoStack.h"
@@ -98,6 +99,8 @@ public:
     void setPetColormap(render::Colormap map);
     void setPetOpacity(double opacity);
     void setPetWindow(double low, double high);
+    // Registration check: CT and PET in alternating tiles of this size (0: the blend).
+    void setCheckerboard(double tile_mm);
     void setLabelStyle(render::LabelStyle style);
     void setLabelHidden(int label, bool hidden);
     void set3dPreset(render::Volume3dPreset preset);
@@ -132,6 +135,10 @@ public:
     // ---- planning (session/PlanSession.h) ----
     PlanSession& planning() { return *planning_; }
     const PlanSession& planning() const { return *planning_; }
+    RegisterSession& registration() { return *registration_; }
+    const RegisterSession& registration() const { return *registration_; }
+    // Reads the loaded volumes again from the case (a new transform places the PET differently).
+    void reloadImages();
     SegmentSession& segmentation() { return *segmentation_; }
     const SegmentSession& segmentation() const { return *segmentation_; }
     // The plan's zones and markers changed: redraw them.
@@ -166,6 +173,7 @@ private:
     unsigned loadGeneration_ = 0;
     std::unique_ptr<PlanSession> planning_; // last: these refer to the members above
     std::unique_ptr<SegmentSession> segmentation_;
+    std::unique_ptr<RegisterSession> registration_;
 };
 
 } // namespace irplan::viewer

@@ -253,6 +253,7 @@ Json Viewer::stateJson() const {
     j["measurements"] = ms;
     j["plan"] = planning_->stateJson();
     j["segmentation"] = segmentation_->stateJson();
+    j["registration"] = registration_->stateJson();
     j["undo"] = {{"steps", undo_.size()}, {"can_undo", undo_.canUndo()}, {"can_redo", undo_.canRedo()}};
     return j;
 }

@@ -198,11 +198,12 @@ int runGui(const std::vector<ScriptLine>& script, int width, int height, bool ex
         CasePanel casePanel(viewer, gui, browser, recent);
         DisplayPanel displayPanel(viewer, views, gui);
         MeasurePanel measurePanel(viewer, gui);
+        RegistrationPanel registrationPanel(viewer, gui);
         SegmentationPanel segmentationPanel(viewer, gui);
         PlanningPanel planningPanel(viewer, gui);
         TeachingPanel teachingPanel(viewer, frontend, gui);
         LogPanel logPanel(gui);
-        std::vector<Panel*> panels{&casePanel, &displayPanel, &measurePanel, &segmentationPanel, &planningPanel, &teachingPanel, &logPanel};
+        std::vector<Panel*> panels{&casePanel, &displayPanel, &measurePanel, &registrationPanel, &segmentationPanel, &planningPanel, &teachingPanel, &logPanel};
         ViewArea area(viewer, views, gui);
         int framesWaited = 0;
 

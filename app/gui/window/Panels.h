@@ -77,6 +77,26 @@ private:
     GuiState& gui_;
 };
 
+// Preset, run, quality gate, checkerboard/flicker, nudge.
+class RegistrationPanel : public Panel {
+public:
+    RegistrationPanel(Viewer& viewer, GuiState& gui) : viewer_(viewer), gui_(gui) {}
+    const char* title() const override { return "Registration"; }
+    void draw() override;
+
+private:
+    void act(const std::function<void()>& action);
+    Viewer& viewer_;
+    GuiState& gui_;
+    std::vector<std::string> presets_;
+    int preset_ = 0;
+    float tile_mm_ = 20.0f;
+    bool flicker_ = false;
+    double savedOpacity_ = -1;
+    float shift_[3] = {0, 0, 0};
+    float rotate_[3] = {0, 0, 0};
+};
+
 // Liver, lesions, vessels; the seed tool; the lesion table.
 class SegmentationPanel : public Panel {
 public:
