@@ -3,4 +3,5 @@
 # same inputs, plus a check that the zone is drawn where the plan says.
 if(TARGET irplan_viewer)
   irplan_add_test(gui_plan_tests SOURCES render/RenderTestSupport.cpp gui/PlanGuiTest.cpp LIBS irplan_viewer LABELS gui)
+  irplan_add_test(gui_session_tests SOURCES render/RenderTestSupport.cpp gui/SessionGuiTest.cpp LIBS irplan_viewer LABELS gui)
 endif()

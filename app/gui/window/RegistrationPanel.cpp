@@ -41,6 +41,9 @@ void RegistrationPanel::draw() {
     if (presets_.empty()) {
         try {
             presets_ = registration::builtInPresetNames();
+            // PET onto CT is what this panel is for: start on its rigid preset.
+            for (size_t i = 0; i < presets_.size(); ++i)
+                if (presets_[i] == "pet-ct-rigid") preset_ = static_cast<int>(i);
         } catch (const std::exception& e) {
             ImGui::TextColored(verdictColour("fail"), "presets: %s", e.what());
             return;
