@@ -173,7 +173,10 @@ void ViewSet::sync(const Viewer& viewer) {
         volume_->setSettings(settings);
         volume_->setTitle(viewer.volume3d() ? "3D" : (scene.hasImage() ? "3D (building...)" : ""));
     }
-    if (volume3d || items) volume_->setProbes(scene.probes);
+    if (volume3d || items) {
+        volume_->setProbes(scene.probes);
+        volume_->setZones(scene.zones, scene.markers);
+    }
     if (volume3d || crosshair) volume_->setCrosshair(scene.hasImage() ? std::optional<Vec3>(centre) : std::nullopt);
     dirty_[ViewKind::ThreeD] = true;
 }
