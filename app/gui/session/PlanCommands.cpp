@@ -28,7 +28,8 @@ void need(const std::vector<std::string>& t, size_t n, const char* usage) {
 std::string planScriptHelp() {
     return "plan-lesion K | plan-device ID [SETTING] | plan-model chart|thermal|ire-field | plan-margin MM\n"
            "plan-run (evaluate with the chosen model) | plan-auto | plan-accept N | plan-save DIR\n"
-           "plan-show minimal|warning N|lesion (moves the crosshair there)\n";
+           "plan-show minimal|warning N|lesion (moves the crosshair there)\n"
+           "plan-compare [off] (RFA, MWA and IRE zones on the plan's probes, side by side)\n";
 }
 
 void jumpTo(Viewer& viewer, const std::string& what, size_t n) {
@@ -82,6 +83,10 @@ bool runPlanCommand(const std::vector<std::string>& t, Viewer& viewer) {
     } else if (cmd == "plan-save") {
         need(t, 1, "plan-save DIR");
         plan.save(t[1]);
+    } else if (cmd == "plan-compare") {
+        if (t.size() == 1) plan.compareModalities();
+        else if (t.size() == 2 && t[1] == "off") plan.clearComparison();
+        else throw Error("usage: plan-compare [off]");
     } else if (cmd == "plan-show") {
         if (t.size() < 2 || t.size() > 3) throw Error("usage: plan-show minimal|warning N|lesion");
         jumpTo(viewer, t[1], t.size() == 3 ? static_cast<size_t>(number(t[2], "warning number")) : 0);

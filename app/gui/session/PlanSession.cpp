@@ -333,6 +333,48 @@ void PlanSession::save(const fs::path& dir) {
     });
 }
 
+void PlanSession::compareModalities() {
+    requireContext("compare modalities");
+    const std::vector<Probe> probes = planProbes();
+    if (probes.empty()) throw Error("place a probe first: the comparison uses the plan's probes");
+    // A single applicator of each modality from the shipped catalogue (assets/devices).
+    const std::pair<const char*, render::Rgb> devices[] = {{"rfa-single-17g", {1.0f, 0.6f, 0.1f}},
+                                                           {"mwa-single-14g", {1.0f, 0.0f, 0.55f}},
+                                                           {"ire-19g", {0.2f, 0.9f, 0.3f}}};
+    std::vector<ModalityZone> rows;
+    for (const auto& [id, colour] : devices) {
+        const Device* d = catalogue().find(id);
+        if (!d) continue;
+        PlanRequest req = request(probes);
+        req.deviceId = id;
+        req.setting.clear();
+        req.model = ZoneModelKind::Chart;
+        const PlanEvaluation e = evaluateChart(*context_, req);
+        ModalityZone z;
+        z.modality = modalityName(d->modality);
+        z.deviceId = id;
+        z.setting = e.setting ? e.setting->name : "";
+        z.zone_ml = e.shape.volume_ml;
+        z.minimalMargin_mm = e.margin.minimal_mm;
+        z.coverageLesion_pct = e.margin.coverageLesion_pct;
+        z.coverageMargin_pct = e.margin.coverageMargin_pct;
+        z.heatSinkWarnings = e.heatSinkWarnings.size();
+        z.heatSinkNote = e.heatSinkNote;
+        z.thermal = d->modality != Modality::IRE;
+        z.field = fieldImage(e.zone.field);
+        z.colour = colour;
+        rows.push_back(z);
+    }
+    if (rows.empty()) throw Error("the device catalogue has none of rfa-single-17g, mwa-single-14g, ire-19g");
+    comparison_ = rows;
+    changed();
+}
+
+void PlanSession::clearComparison() {
+    comparison_.clear();
+    changed();
+}
+
 void PlanSession::reset() {
     ++contextGeneration_;
     ++evalGeneration_;
@@ -345,6 +387,7 @@ void PlanSession::reset() {
     proposals_.reset();
     probesSeen_.clear();
     stored_.clear();
+    comparison_.clear();
     error_.clear();
 }
 
@@ -412,7 +455,15 @@ std::vector<render::ZoneOverlay> PlanSession::zones() const {
             z.label += ": margin " + fixed(s.summary["minimal_margin_mm"].get<double>(), 1) + " mm";
         out.push_back(z);
     }
-    if (live) {
+    for (const auto& m : comparison_) {
+        render::ZoneOverlay z;
+        z.id = m.deviceId;
+        z.field = m.field;
+        z.colour = m.colour;
+        z.label = m.modality + ": " + (std::isfinite(m.minimalMargin_mm) ? fixed(m.minimalMargin_mm, 1) + " mm" : "none");
+        out.push_back(z);
+    }
+    if (live && comparison_.empty()) {
         render::ZoneOverlay z;
         z.id = planId();
         z.field = zoneField_;
@@ -463,6 +514,19 @@ Json PlanSession::stateJson() const {
         for (const auto& q : proposals_->proposals) p.push_back(toJson(q));
         j["proposals"] = p;
     }
+    Json comparison = Json::array();
+    for (const auto& m : comparison_)
+        comparison.push_back({{"modality", m.modality},
+                              {"device", m.deviceId},
+                              {"setting", m.setting},
+                              {"zone_volume_ml", m.zone_ml},
+                              {"minimal_margin_mm", std::isfinite(m.minimalMargin_mm) ? Json(m.minimalMargin_mm) : Json(nullptr)},
+                              {"coverage_lesion_pct", m.coverageLesion_pct},
+                              {"coverage_margin_pct", m.coverageMargin_pct},
+                              {"heat_sink_warnings", m.heatSinkWarnings},
+                              {"thermal", m.thermal},
+                              {"heat_sink_note", m.heatSinkNote}});
+    j["comparison"] = comparison;
     Json stored = Json::array();
     for (const auto& s : stored_) stored.push_back({{"id", s.id}, {"lesion", s.lesionId}, {"summary", s.summary}});
     j["stored"] = stored;

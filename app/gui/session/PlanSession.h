@@ -38,6 +38,17 @@ struct StoredPlanView {
     std::vector<render::MarkerShape> markers;
 };
 
+// One modality's zone on the plan's probes (teaching: RFA, MWA and IRE side by side).
+struct ModalityZone {
+    std::string modality, deviceId, setting;
+    double zone_ml = 0, minimalMargin_mm = 0, coverageLesion_pct = 0, coverageMargin_pct = 0;
+    size_t heatSinkWarnings = 0;
+    bool thermal = true;      // IRE is non-thermal: no heat sink (DOMAIN.md)
+    std::string heatSinkNote;
+    FloatImage::ConstPointer field;
+    render::Rgb colour;
+};
+
 class PlanSession {
 public:
     explicit PlanSession(Viewer& viewer);
@@ -84,6 +95,11 @@ public:
     // zone.nii.gz and margin_map.nii.gz into `dir` and stores the plan in the
     // case (undoable).
     void save(const std::filesystem::path& dir);
+    // The plan's probes with a single RFA, MWA and IRE applicator (chart model,
+    // each device's first setting), drawn together; clearComparison() hides them.
+    void compareModalities();
+    void clearComparison();
+    const std::vector<ModalityZone>& comparison() const { return comparison_; }
 
     // A new case or new images: drop the context and read the case's saved plans.
     void reset();
@@ -117,6 +133,7 @@ private:
     unsigned contextGeneration_ = 0, evalGeneration_ = 0;
     std::optional<planning::ProposalResult> proposals_;
     std::vector<StoredPlanView> stored_;
+    std::vector<ModalityZone> comparison_;
 };
 
 } // namespace irplan::viewer

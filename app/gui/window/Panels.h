@@ -133,10 +133,12 @@ public:
 
 private:
     void show(size_t step);
+    void drawComparison();
     Viewer& viewer_;
     Frontend& frontend_;
     GuiState& gui_;
     size_t step_ = static_cast<size_t>(-1);
+    bool comparing_ = false; // waiting for lesion 2's planning context, then compares
 };
 
 class LogPanel : public Panel {
