@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 
 using namespace irplan;
@@ -46,7 +47,12 @@ TEST(GuiSession, RegistrationSegmentationAndTheirCommands) {
                                "lesion-row 1\n"
                                "segment-vessels out=" + q(dir / "seg") + "\n"
                                "state " + q(dir / "segmented_state.json") + "\n"
-                               "save-case " + q(dir / "segmented.json") + "\n";
+                               "save-case " + q(dir / "segmented.json") + "\n"
+                               // Teaching: RFA, MWA and IRE on lesion 2 (next to a 5.3 mm portal vein).
+                               "plan-lesion 2\n"
+                               "probe teach -28.56,-17.49,-8.79 -75,-110,-8.79\n"
+                               "plan-compare\n"
+                               "state " + q(dir / "compare_state.json") + "\n";
     files::writeTextAtomic(dir / "session.irs", script);
     const auto r = test::runIrplan({"view", "--script", (dir / "session.irs").string(), "--size", "1280x800", "--exit-after-script"});
     ::unsetenv("IRPLAN_CONFIG_DIR");
@@ -96,4 +102,20 @@ TEST(GuiSession, RegistrationSegmentationAndTheirCommands) {
         EXPECT_TRUE(fs::exists(segmented.resolve(s->path))) << kind;
     }
     EXPECT_TRUE(fs::exists(dir / "seg" / "vessels.json"));
+
+    // The side-by-side comparison: three zones on one probe; IRE has no heat sink, RFA and MWA list the vessel.
+    const Json cmp = Json::parse(files::readText(dir / "compare_state.json"))["plan"]["comparison"];
+    ASSERT_EQ(cmp.size(), 3u);
+    for (const auto& m : cmp) {
+        std::printf("compare %s (%s): zone %.1f mL, margin %.1f mm, lesion %.0f%%, %d heat-sink warning(s)\n",
+                    m["modality"].get<std::string>().c_str(), m["setting"].get<std::string>().c_str(),
+                    m["zone_volume_ml"].get<double>(), m["minimal_margin_mm"].is_number() ? m["minimal_margin_mm"].get<double>() : NAN,
+                    m["coverage_lesion_pct"].get<double>(), m["heat_sink_warnings"].get<int>());
+        EXPECT_GT(m["zone_volume_ml"].get<double>(), 1.0);
+    }
+    EXPECT_EQ(cmp[0]["modality"], "RFA");
+    EXPECT_EQ(cmp[2]["modality"], "IRE");
+    EXPECT_FALSE(cmp[2]["thermal"].get<bool>());
+    EXPECT_EQ(cmp[2]["heat_sink_warnings"].get<int>(), 0);
+    EXPECT_GE(cmp[0]["heat_sink_warnings"].get<int>(), 1);
 }

@@ -354,7 +354,7 @@ void PlanSession::compareModalities() {
         z.modality = modalityName(d->modality);
         z.deviceId = id;
         z.setting = e.setting ? e.setting->name : "";
-        z.zone_ml = e.shape.volume_ml;
+        z.zone_ml = e.zone.field.volume_ml(); // the chart path leaves shape empty
         z.minimalMargin_mm = e.margin.minimal_mm;
         z.coverageLesion_pct = e.margin.coverageLesion_pct;
         z.coverageMargin_pct = e.margin.coverageMargin_pct;

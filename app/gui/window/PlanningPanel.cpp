@@ -141,7 +141,8 @@ void PlanningPanel::draw() {
         ImGui::TextColored(kHead, "%s model%s", planning::zoneModelName(e->model),
                            plan.refined() ? "" : (plan.refining() ? " (preview; refining...)" : " (preview)"));
         ImGui::TextWrapped("%s, %s; %zu applicator(s); zone %.1f mL", e->device ? e->device->name.c_str() : "",
-                    e->setting ? e->setting->name.c_str() : "", e->applicators.size(), e->shape.volume_ml);
+                    e->setting ? e->setting->name.c_str() : "", e->applicators.size(),
+                           e->shape.volume_ml > 0 ? e->shape.volume_ml : e->zone.field.volume_ml());
         const double m = e->margin.minimal_mm;
         char marginText[64] = "none (empty zone)";
         if (std::isfinite(m)) std::snprintf(marginText, sizeof marginText, "%.1f mm", m);
