@@ -50,7 +50,7 @@ TEST(GuiSession, RegistrationSegmentationAndTheirCommands) {
                                "save-case " + q(dir / "segmented.json") + "\n"
                                // Teaching: RFA, MWA and IRE on lesion 2 (next to a 5.3 mm portal vein).
                                "plan-lesion 2\n"
-                               "probe teach -28.56,-17.49,-8.79 -75,-110,-8.79\n"
+                               "probe teach -24.07,-8.55,-8.79 -75,-110,-8.79\n"
                                "plan-compare\n"
                                "state " + q(dir / "compare_state.json") + "\n";
     files::writeTextAtomic(dir / "session.irs", script);

@@ -47,7 +47,7 @@ void TeachingPanel::draw() {
 void TeachingPanel::drawComparison() {
     ImGui::Separator();
     ImGui::TextColored(ImVec4(0.55f, 0.75f, 1.0f, 1.0f), "RFA, MWA and IRE side by side");
-    ImGui::TextWrapped("Lesion 2 abuts a 5.3 mm portal-vein branch. One applicator through its centre, three modalities "
+    ImGui::TextWrapped("Lesion 2 abuts a 5.3 mm portal-vein branch. One applicator, its tip 10 mm past the centre, three modalities "
                        "(chart zones): radiofrequency (orange), microwave (pink), irreversible electroporation (green). "
                        "Thermal ablation is cooled next to vessels of 3 mm or more; IRE is not.");
     PlanSession& plan = viewer_.planning();
@@ -60,8 +60,9 @@ void TeachingPanel::drawComparison() {
         }
         if (comparing_ && plan.contextReady() && plan.settings().lesion == 2) {
             comparing_ = false;
-            // Tip at the lesion centre (truth.json), entry anterior and to the right, in the axial plane.
-            runCommand("probe teach -28.56,-17.49,-8.79 -75,-110,-8.79", viewer_, frontend_);
+            // Tip 10 mm past the lesion centre (truth.json: -28.6, -17.5, -8.8), since the zones reach back
+            // along the shaft; entry anterior and to the right, in the axial plane.
+            runCommand("probe teach -24.07,-8.55,-8.79 -75,-110,-8.79", viewer_, frontend_);
             runCommand("plan-compare", viewer_, frontend_);
             runCommand("layout 1+3", viewer_, frontend_);
             runCommand("view axial", viewer_, frontend_);
