@@ -4,6 +4,7 @@
 // command layer can build it off the UI thread and tests can build it by hand.
 #include "core/Geometry.h"
 #include "io/Volume.h"
+#include "render/Colormaps.h"
 #include "render/RenderTypes.h"
 
 #include <map>
@@ -63,6 +64,23 @@ struct MeasurementShape {
     std::string text;   // what the viewer writes next to it ("23.4 mm", "HU 55 | SUVbw 8.1")
 };
 
+// An ablation zone drawn as its outline: the zone is where `field` >= 0 (a
+// margin map in mm, or a zone model's own field); outside the field's grid
+// nothing is ablated. Plain data so planning stays free of VTK.
+struct ZoneOverlay {
+    std::string id;
+    FloatImage::ConstPointer field;
+    Rgb colour{1.0f, 0.0f, 0.55f};
+    std::string label; // drawn beside the outline ("MWA 100 W 5 min, chart")
+};
+
+// A point that needs the planner's attention (a heat-sink vessel next to the lesion).
+struct MarkerShape {
+    Vec3 p_mm;
+    std::string text;
+    Rgb colour{1.0f, 0.55f, 0.1f};
+};
+
 struct Scene {
     std::shared_ptr<const Volume> ct; // the reference image (CT or MR)
     PetLayer pet;
@@ -71,6 +89,8 @@ struct Scene {
     std::vector<VesselBranchShape> vessels;
     std::string vesselSource; // e.g. "phantom ground truth centrelines"
     std::vector<MeasurementShape> measurements;
+    std::vector<ZoneOverlay> zones;
+    std::vector<MarkerShape> markers;
 
     // The grid that sets slice extents and spacing: the CT, else the PET, else the labels.
     bool hasImage() const { return ct || pet.volume || labels.labels; }
@@ -86,6 +106,9 @@ struct DisplaySettings {
     // phantom/README): 2..20 hides blood pool/fat and keeps lesions above the liver.
     double petLow = 2.0;
     double petHigh = 20.0;
+    // Registration check: > 0 shows fixed (CT) and moving (PET, opaque) in
+    // alternating square tiles of this size (mm) instead of the blend.
+    double checkerboard_mm = 0;
     Colormap mipColormap = Colormap::InvertedGray; // nuclear-medicine habit for MIPs
     LabelStyle labelStyle = LabelStyle::Outline;
     double labelFillOpacity = 0.35;

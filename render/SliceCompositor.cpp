@@ -143,13 +143,22 @@ SliceImage composeSlice(const Scene& scene, const DisplaySettings& settings, Vie
                 const float v = static_cast<float>((ct.linearAtIndex(ciCt) - wlLow) * wlScale);
                 r = g = b = std::clamp(v, 0.0f, 1.0f);
             }
-            if (pet && pet->sampler.grid().inside(ciPet)) {
+            bool petTile = true, opaque = false;
+            if (settings.checkerboard_mm > 0 && pet) {
+                const double u = out.uLeft + (x + 0.5) * out.pixel_mm, v = out.vTop - (y + 0.5) * out.pixel_mm;
+                const long tile = static_cast<long>(std::floor(u / settings.checkerboard_mm)) +
+                                  static_cast<long>(std::floor(v / settings.checkerboard_mm));
+                petTile = (tile & 1) != 0;
+                opaque = petTile;
+                if (petTile) r = g = b = 0; // the moving image alone in its tiles
+            }
+            if (pet && petTile && pet->sampler.grid().inside(ciPet)) {
                 const double value = pet->sampler.linearAtIndex(ciPet) * pet->factor;
-                if (value > settings.petLow) {
+                if (value > settings.petLow || opaque) {
                     const double t = std::clamp((value - settings.petLow) / petSpan, 0.0, 1.0);
                     const auto& c = petTable[static_cast<size_t>(t * 255.0 + 0.5)];
                     // Without a CT the PET is shown opaque.
-                    const float a = ct.valid() ? alpha : 1.0f;
+                    const float a = ct.valid() && !opaque ? alpha : 1.0f;
                     r = (1 - a) * r + a * c[0] / 255.0f;
                     g = (1 - a) * g + a * c[1] / 255.0f;
                     b = (1 - a) * b + a * c[2] / 255.0f;

@@ -173,7 +173,9 @@ void SliceView::render() {
     d.bar.clear();
     d.texts.begin();
     detail::drawCrosshair(c);
+    detail::drawZones(c);
     detail::drawProbes(c);
+    detail::drawMarkers(c);
     detail::drawMeasurements(c);
     detail::drawTexts(c);
     detail::drawColourBar(c);

@@ -31,6 +31,8 @@ struct SliceAnnotations {
     std::optional<Vec3> crosshair_mm;
     std::vector<ProbeShape> probes;
     std::vector<MeasurementShape> measurements;
+    std::vector<ZoneOverlay> zones;
+    std::vector<MarkerShape> markers;
     std::optional<std::pair<Vec3, Vec3>> pendingRuler; // a ruler being drawn
     double sliceThickness_mm = 1; // items farther than this from the plane are hidden
 };

@@ -36,6 +36,7 @@ struct VolumeView::Impl {
     detail::LabelSurfaceActors surfaces;
     detail::VesselTubeActor vessels;
     detail::ProbeActors probes;
+    detail::ZoneActors zones;
     std::string vesselSource;
     detail::LineBatch crosshair;
     vtkNew<vtkPolyDataMapper> crosshairMapper;
@@ -46,7 +47,7 @@ struct VolumeView::Impl {
     bool cameraSet = false;
 
     explicit Impl(const CanvasOptions& options)
-        : canvas(options), surfaces(renderer), vessels(renderer), probes(renderer), texts(renderer) {
+        : canvas(options), surfaces(renderer), vessels(renderer), probes(renderer), zones(renderer), texts(renderer) {
         renderer->SetBackground(0.02, 0.02, 0.04);
         renderer->SetBackgroundAlpha(1.0);
         renderer->AddVolume(fused.volume());
@@ -119,6 +120,10 @@ void VolumeView::setVesselTubes(std::shared_ptr<const VesselTubes> tubes, const 
 }
 
 void VolumeView::setProbes(const std::vector<ProbeShape>& probes) { impl_->probes.set(probes); }
+
+void VolumeView::setZones(const std::vector<ZoneOverlay>& zones, const std::vector<MarkerShape>& markers) {
+    impl_->zones.set(zones, markers);
+}
 
 void VolumeView::setCrosshair(std::optional<Vec3> p) {
     Impl& d = *impl_;

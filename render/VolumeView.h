@@ -29,6 +29,8 @@ public:
     void setSurfaces(std::shared_ptr<const LabelSurfaces> surfaces, const std::set<int>& hidden = {});
     void setVesselTubes(std::shared_ptr<const VesselTubes> tubes, const std::string& source);
     void setProbes(const std::vector<ProbeShape>& probes);
+    // Ablation zones (translucent surfaces) and warning markers (spheres).
+    void setZones(const std::vector<ZoneOverlay>& zones, const std::vector<MarkerShape>& markers);
     void setCrosshair(std::optional<Vec3> p);
     void setSettings(const DisplaySettings& settings);
     void setTitle(const std::string& title);

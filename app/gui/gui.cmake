@@ -1,8 +1,8 @@
 # The viewer: command layer (session/, no GLFW), the GLFW + Dear ImGui window
 # (window/), and the `irplan view` command. Included by app/CMakeLists.txt when
 # IRPLAN_BUILD_GUI is ON; needs irplan_render (VTK).
-if(NOT TARGET irplan_render)
-  message(FATAL_ERROR "IRPLAN_BUILD_GUI needs render/ (irplan_render)")
+if(NOT TARGET irplan_render OR NOT TARGET irplan_planning OR NOT TARGET irplan_segmentation OR NOT TARGET irplan_registration)
+  message(FATAL_ERROR "IRPLAN_BUILD_GUI needs render/, registration/, segmentation/ and planning/")
 endif()
 find_package(glfw3 3.3 REQUIRED)
 find_package(OpenGL REQUIRED)
@@ -17,13 +17,18 @@ add_library(irplan_viewer STATIC
   ${IRPLAN_GUI_DIR}/session/Viewer.cpp ${IRPLAN_GUI_DIR}/session/ViewerEdits.cpp
   ${IRPLAN_GUI_DIR}/session/Layout.cpp ${IRPLAN_GUI_DIR}/session/ViewSet.cpp
   ${IRPLAN_GUI_DIR}/session/Script.cpp ${IRPLAN_GUI_DIR}/session/Headless.cpp
+  ${IRPLAN_GUI_DIR}/session/PlanSession.cpp ${IRPLAN_GUI_DIR}/session/PlanCommands.cpp
+  ${IRPLAN_GUI_DIR}/session/SegmentSession.cpp ${IRPLAN_GUI_DIR}/session/SegmentCommands.cpp
+  ${IRPLAN_GUI_DIR}/session/RegisterSession.cpp ${IRPLAN_GUI_DIR}/session/RegisterCommands.cpp
   ${IRPLAN_GUI_DIR}/session/XServer.cpp ${IRPLAN_GUI_DIR}/session/RecentCases.cpp ${IRPLAN_GUI_DIR}/session/Tour.cpp
   ${IRPLAN_GUI_DIR}/window/GuiApp.cpp ${IRPLAN_GUI_DIR}/window/ViewArea.cpp
   ${IRPLAN_GUI_DIR}/window/Panels.cpp ${IRPLAN_GUI_DIR}/window/CasePanel.cpp
   ${IRPLAN_GUI_DIR}/window/FileBrowser.cpp ${IRPLAN_GUI_DIR}/window/TeachingPanel.cpp
+  ${IRPLAN_GUI_DIR}/window/PlanningPanel.cpp ${IRPLAN_GUI_DIR}/window/SegmentationPanel.cpp
+  ${IRPLAN_GUI_DIR}/window/RegistrationPanel.cpp
   ${IRPLAN_GUI_DIR}/Launch.cpp)
 irplan_target_defaults(irplan_viewer)
-target_link_libraries(irplan_viewer PUBLIC irplan_render irplan_io irplan_phantom
+target_link_libraries(irplan_viewer PUBLIC irplan_render irplan_io irplan_phantom irplan_planning irplan_segmentation irplan_registration
   PRIVATE glfw OpenGL::GL PkgConfig::IMGUI)
 
 target_sources(irplan PRIVATE ${IRPLAN_GUI_DIR}/ViewCommand.cpp)

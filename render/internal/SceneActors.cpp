@@ -4,6 +4,12 @@
 #include "render/internal/Surfaces.h"
 
 #include <vtkActor.h>
+#include <vtkFloatArray.h>
+#include <vtkFlyingEdges3D.h>
+#include <vtkImageData.h>
+#include <vtkPointData.h>
+#include <vtkTransform.h>
+#include <vtkTransformPolyDataFilter.h>
 #include <vtkAppendPolyData.h>
 #include <vtkLineSource.h>
 #include <vtkPolyDataMapper.h>
@@ -120,6 +126,77 @@ void ProbeActors::set(const std::vector<ProbeShape>& probes) {
     mapper->ScalarVisibilityOff();
     actor_->SetMapper(mapper);
     actor_->SetVisibility(1);
+}
+
+ZoneActors::ZoneActors(vtkRenderer* renderer) : renderer_(renderer) {}
+
+ZoneActors::~ZoneActors() {
+    for (auto& a : actors_) renderer_->RemoveActor(a);
+}
+
+void ZoneActors::set(const std::vector<ZoneOverlay>& zones, const std::vector<MarkerShape>& markers) {
+    for (auto& a : actors_) renderer_->RemoveActor(a);
+    actors_.clear();
+    auto add = [&](vtkPolyData* poly, const Rgb& colour, double opacity) {
+        auto mapper = vtkSmartPointer<vtkPolyDataMapper>::New();
+        mapper->SetInputData(poly);
+        mapper->ScalarVisibilityOff();
+        auto actor = vtkSmartPointer<vtkActor>::New();
+        actor->SetMapper(mapper);
+        actor->GetProperty()->SetColor(colour.r, colour.g, colour.b);
+        actor->GetProperty()->SetOpacity(opacity);
+        renderer_->AddActor(actor);
+        actors_.push_back(actor);
+    };
+    for (const auto& zone : zones) {
+        if (!zone.field) continue;
+        const FloatImage* f = zone.field.GetPointer();
+        const auto size = f->GetLargestPossibleRegion().GetSize();
+        // The contour in index space, then index -> LPS (direction, spacing, origin).
+        auto image = vtkSmartPointer<vtkImageData>::New();
+        image->SetDimensions(static_cast<int>(size[0]), static_cast<int>(size[1]), static_cast<int>(size[2]));
+        auto values = vtkSmartPointer<vtkFloatArray>::New();
+        const vtkIdType n = static_cast<vtkIdType>(size[0] * size[1] * size[2]);
+        values->SetNumberOfValues(n);
+        const float* src = f->GetBufferPointer();
+        for (vtkIdType i = 0; i < n; ++i) values->SetValue(i, src[i]);
+        image->GetPointData()->SetScalars(values);
+        auto contour = vtkSmartPointer<vtkFlyingEdges3D>::New();
+        contour->SetInputData(image);
+        contour->SetValue(0, 0.0);
+        contour->ComputeNormalsOn();
+        const auto& d = f->GetDirection();
+        const auto& sp = f->GetSpacing();
+        const auto& o = f->GetOrigin();
+        double m[16] = {0};
+        for (int r = 0; r < 3; ++r) {
+            for (int c = 0; c < 3; ++c) m[4 * r + c] = d[r][c] * sp[c];
+            m[4 * r + 3] = o[r];
+        }
+        m[15] = 1;
+        auto transform = vtkSmartPointer<vtkTransform>::New();
+        transform->SetMatrix(m);
+        auto placed = vtkSmartPointer<vtkTransformPolyDataFilter>::New();
+        placed->SetInputConnection(contour->GetOutputPort());
+        placed->SetTransform(transform);
+        placed->Update();
+        auto poly = vtkSmartPointer<vtkPolyData>::New();
+        poly->ShallowCopy(placed->GetOutput());
+        if (poly->GetNumberOfPoints() > 0) add(poly, zone.colour, 0.35);
+    }
+    if (!markers.empty()) {
+        auto append = vtkSmartPointer<vtkAppendPolyData>::New();
+        for (const auto& m : markers) {
+            auto sphere = vtkSmartPointer<vtkSphereSource>::New();
+            sphere->SetCenter(m.p_mm.x, m.p_mm.y, m.p_mm.z);
+            sphere->SetRadius(3.0);
+            append->AddInputConnection(sphere->GetOutputPort());
+        }
+        append->Update();
+        auto poly = vtkSmartPointer<vtkPolyData>::New();
+        poly->ShallowCopy(append->GetOutput());
+        add(poly, markers.front().colour, 1.0);
+    }
 }
 
 } // namespace irplan::render::detail

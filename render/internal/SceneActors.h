@@ -62,4 +62,17 @@ private:
     vtkSmartPointer<vtkActor> actor_;
 };
 
+// Ablation zones as translucent surfaces (iso-surface 0 of each zone's field)
+// and warning markers as spheres.
+class ZoneActors {
+public:
+    explicit ZoneActors(vtkRenderer* renderer);
+    ~ZoneActors();
+    void set(const std::vector<ZoneOverlay>& zones, const std::vector<MarkerShape>& markers);
+
+private:
+    vtkRenderer* renderer_;
+    std::vector<vtkSmartPointer<vtkActor>> actors_;
+};
+
 } // namespace irplan::render::detail

@@ -1,5 +1,7 @@
 #include "render/internal/SliceOverlays.h"
 
+#include "render/VolumeSampler.h"
+
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
@@ -162,6 +164,99 @@ void drawColourBar(const SliceOverlayContext& c) {
     c.texts.add(formatValue(b.high), x0 - 4, y1, {small, kText, false, 1, 0});
     c.texts.add(formatValue(0.5 * (b.low + b.high)), x0 - 4, 0.5 * (y0 + y1), {small, kText, false, 1, 0});
     c.texts.add(formatValue(b.low), x0 - 4, y0, {small, kText, false, 1, 0});
+}
+
+void drawZones(const SliceOverlayContext& c) {
+    if (c.kind == ViewKind::PetMip || c.kind == ViewKind::ThreeD) return;
+    const SlicePlane& plane = c.image.plane;
+    for (const auto& zone : c.annotations.zones) {
+        if (!zone.field) continue;
+        const VolumeSampler field(zone.field.GetPointer());
+        Vec3 lo, hi;
+        field.grid().boundsLps(lo, hi);
+        double uMin = 1e30, uMax = -1e30, vMin = 1e30, vMax = -1e30, dMin = 1e30, dMax = -1e30;
+        for (int corner = 0; corner < 8; ++corner) {
+            const Vec3 p{corner & 1 ? hi.x : lo.x, corner & 2 ? hi.y : lo.y, corner & 4 ? hi.z : lo.z};
+            uMin = std::min(uMin, plane.u(p)), uMax = std::max(uMax, plane.u(p));
+            vMin = std::min(vMin, plane.v(p)), vMax = std::max(vMax, plane.v(p));
+            dMin = std::min(dMin, plane.distance(p)), dMax = std::max(dMax, plane.distance(p));
+        }
+        if (dMin > 0 || dMax < 0) continue; // the plane misses the zone's grid
+        // Half the field's voxel: the outline follows the field's own resolution.
+        const Vec3& sp = field.grid().spacing;
+        const double step = std::max(0.2, 0.5 * std::min({sp.x, sp.y, sp.z}));
+        const int nu = std::min(1200, static_cast<int>(std::ceil((uMax - uMin) / step)) + 1);
+        const int nv = std::min(1200, static_cast<int>(std::ceil((vMax - vMin) / step)) + 1);
+        if (nu < 2 || nv < 2) continue;
+        std::vector<float> val(static_cast<size_t>(nu) * static_cast<size_t>(nv));
+        for (int j = 0; j < nv; ++j)
+            for (int i = 0; i < nu; ++i) {
+                const auto f = field.linear(plane.point(uMin + i * step, vMin + j * step));
+                val[static_cast<size_t>(j) * nu + i] = f && std::isfinite(*f) ? *f : -1e3f;
+            }
+        auto at = [&](int i, int j) { return val[static_cast<size_t>(j) * nu + i]; };
+        double topU = 0, topV = -1e30;
+        // Marching squares on the iso-line 0.
+        for (int j = 0; j + 1 < nv; ++j)
+            for (int i = 0; i + 1 < nu; ++i) {
+                const float f[4] = {at(i, j), at(i + 1, j), at(i + 1, j + 1), at(i, j + 1)};
+                const double cu[4] = {uMin + i * step, uMin + (i + 1) * step, uMin + (i + 1) * step, uMin + i * step};
+                const double cv[4] = {vMin + j * step, vMin + j * step, vMin + (j + 1) * step, vMin + (j + 1) * step};
+                double eu[4], ev[4];
+                int crossings[4], n = 0;
+                for (int e = 0; e < 4; ++e) {
+                    const int a = e, b = (e + 1) % 4;
+                    if ((f[a] >= 0) == (f[b] >= 0)) continue;
+                    const double t = f[a] / (f[a] - f[b]);
+                    eu[e] = cu[a] + t * (cu[b] - cu[a]);
+                    ev[e] = cv[a] + t * (cv[b] - cv[a]);
+                    crossings[n++] = e;
+                }
+                if (n == 2) {
+                    c.lines.add(eu[crossings[0]], ev[crossings[0]], eu[crossings[1]], ev[crossings[1]], zone.colour, 0.15);
+                } else if (n == 4) {
+                    // Saddle: the cell centre decides which corners connect.
+                    const bool centreIn = 0.25 * (f[0] + f[1] + f[2] + f[3]) >= 0;
+                    const bool corner0In = f[0] >= 0;
+                    if (centreIn == corner0In) {
+                        c.lines.add(eu[0], ev[0], eu[1], ev[1], zone.colour, 0.15);
+                        c.lines.add(eu[2], ev[2], eu[3], ev[3], zone.colour, 0.15);
+                    } else {
+                        c.lines.add(eu[0], ev[0], eu[3], ev[3], zone.colour, 0.15);
+                        c.lines.add(eu[1], ev[1], eu[2], ev[2], zone.colour, 0.15);
+                    }
+                } else {
+                    continue;
+                }
+                if (ev[crossings[0]] > topV) topU = eu[crossings[0]], topV = ev[crossings[0]];
+            }
+        if (topV > -1e29 && !zone.label.empty()) {
+            const double x = 0.5 * c.width + (topU - c.centreU) / c.mmPerPixel;
+            const double y = 0.5 * c.height + (topV - c.centreV) / c.mmPerPixel;
+            // Lighter than the outline, so the outline's colour marks the boundary alone.
+            const Rgb light{0.5f + 0.5f * zone.colour.r, 0.5f + 0.5f * zone.colour.g, 0.5f + 0.5f * zone.colour.b};
+            c.texts.add(zone.label, x, y + 6, {c.smallFont(), light, true, 0, -1});
+        }
+    }
+}
+
+void drawMarkers(const SliceOverlayContext& c) {
+    if (c.kind == ViewKind::PetMip || c.kind == ViewKind::ThreeD) return;
+    const double s = c.mmPerPixel;
+    for (const auto& m : c.annotations.markers) {
+        // Shown on the slices within a few millimetres of the point (the panel jumps there).
+        if (std::abs(c.image.plane.distance(m.p_mm)) > std::max(3.0, c.annotations.sliceThickness_mm)) continue;
+        const double u = c.u(m.p_mm), v = c.v(m.p_mm), r = 7 * s;
+        c.lines.add(u - r, v, u, v + r, m.colour, 0.25);
+        c.lines.add(u, v + r, u + r, v, m.colour, 0.25);
+        c.lines.add(u + r, v, u, v - r, m.colour, 0.25);
+        c.lines.add(u, v - r, u - r, v, m.colour, 0.25);
+        c.lines.add(u - 0.4 * r, v - 0.4 * r, u + 0.4 * r, v + 0.4 * r, m.colour, 0.25);
+        c.lines.add(u - 0.4 * r, v + 0.4 * r, u + 0.4 * r, v - 0.4 * r, m.colour, 0.25);
+        double x, y;
+        c.display(m.p_mm, x, y);
+        c.texts.add(m.text, x + 10, y - 10, {c.smallFont(), m.colour, true, -1, 1});
+    }
 }
 
 } // namespace irplan::render::detail

@@ -34,6 +34,9 @@ struct SliceOverlayContext {
 void drawCrosshair(const SliceOverlayContext& c);
 void drawProbes(const SliceOverlayContext& c);
 void drawMeasurements(const SliceOverlayContext& c);
+// Ablation zone outlines (iso-line 0 of each zone's field on the plane) and markers.
+void drawZones(const SliceOverlayContext& c);
+void drawMarkers(const SliceOverlayContext& c);
 // Title, window/level, PET lines and the orientation letters at the four edges.
 void drawTexts(const SliceOverlayContext& c);
 void drawColourBar(const SliceOverlayContext& c);

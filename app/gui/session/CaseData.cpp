@@ -29,9 +29,12 @@ void petAlignment(const Case& c, const std::string& ctId, const std::string& pet
     ctToPet.reset();
     description = "scanner coordinates (not registered)";
     if (ctId.empty() || petId.empty()) return;
-    for (const auto& t : c.transforms) {
+    // The latest transform of the pair wins (a registration run after the phantom's known alignment).
+    for (auto it = c.transforms.rbegin(); it != c.transforms.rend(); ++it) {
+        const CaseTransform& t = *it;
         if (t.fixedId != ctId || t.movingId != petId) continue;
-        if (t.kind == "affine" && t.matrixFixedToMoving) {
+        // A rigid/affine elastix result carries its matrix too.
+        if ((t.kind == "affine" || t.kind == "elastix") && t.matrixFixedToMoving) {
             ctToPet = Affine::fromRowMajor4x4(*t.matrixFixedToMoving);
             description = "'" + t.id + "'" + (t.preset.empty() ? "" : " (" + t.preset + ")");
             if (t.qaVerdict == "fail") {

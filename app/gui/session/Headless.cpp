@@ -15,6 +15,13 @@ void HeadlessFrontend::screenshot(const std::filesystem::path& path) {
     log::info("screenshot " + path.string());
 }
 
+void HeadlessFrontend::screenshotView(render::ViewKind view, const std::filesystem::path& path) {
+    viewer_.tasks().waitIdle();
+    viewer_.poll();
+    views_.renderLayout(viewer_, width_, height_); // the view at its size in the layout
+    writeViewCapture(views_.capture(view), views_.slice(view), path);
+}
+
 void HeadlessFrontend::setSize(int width, int height) {
     width_ = width;
     height_ = height;

@@ -10,6 +10,7 @@ class HeadlessFrontend : public Frontend {
 public:
     HeadlessFrontend(Viewer& viewer, int width, int height);
     void screenshot(const std::filesystem::path& path) override;
+    void screenshotView(render::ViewKind view, const std::filesystem::path& path) override;
     void setSize(int width, int height) override;
     void zoom(render::ViewKind view, double factor) override;
     void resetViews() override;

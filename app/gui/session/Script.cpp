@@ -1,8 +1,14 @@
 #include "app/gui/session/Script.h"
 
+#include "app/gui/session/PlanCommands.h"
+#include "app/gui/session/RegisterCommands.h"
+#include "app/gui/session/SegmentCommands.h"
+
 #include "core/Error.h"
 #include "core/Files.h"
 #include "core/Log.h"
+#include "render/ImageFiles.h"
+#include "render/SliceView.h"
 
 #include <chrono>
 #include <cstdio>
@@ -122,13 +128,16 @@ std::string scriptHelp() {
            "ruler X,Y,Z X,Y,Z | point X,Y,Z | remove-measurement ID | undo | redo\n"
            "zoom VIEW FACTOR | reset-views | size WxH\n"
            "hover X,Y,Z (prints the read-out) | state PATH (viewer state as JSON) | screenshot PATH\n"
-           "panel case|display|measure|teaching|log (window only) | sleep SECONDS | echo TEXT | wait | quit\n";
+           "screenshot-view axial|coronal|sagittal PATH (one view, PATH.json maps its pixels to LPS)\n"
+           + registerScriptHelp() + segmentScriptHelp() + planScriptHelp() +
+           "panel case|display|measure|registration|segmentation|planning|teaching|log (window only) | sleep SECONDS | echo TEXT | wait | quit\n";
 }
 
 void runCommand(const std::string& line, Viewer& viewer, Frontend& frontend) {
     const std::vector<std::string> tokens = splitCommand(line);
     if (tokens.empty()) return;
     const std::string& cmd = tokens[0];
+    if (runPlanCommand(tokens, viewer) || runSegmentCommand(tokens, viewer) || runRegisterCommand(tokens, viewer)) return;
     const Args a = parseArgs(tokens);
     if (cmd == "open") {
         need(a, 1, "open PATH [role=ct|pet|mr|labels] [series=UID]");
@@ -253,6 +262,11 @@ void runCommand(const std::string& line, Viewer& viewer, Frontend& frontend) {
     } else if (cmd == "screenshot") {
         need(a, 1, "screenshot PATH");
         frontend.screenshot(a.positional[0]);
+    } else if (cmd == "screenshot-view") {
+        need(a, 2, "screenshot-view axial|coronal|sagittal PATH");
+        const ViewKind v = viewArg(a.positional[0]);
+        if (!render::isSliceView(v)) throw Error("screenshot-view takes a slice view (axial, coronal, sagittal)");
+        frontend.screenshotView(v, a.positional[1]);
     } else if (cmd == "echo") {
         std::string text;
         for (size_t i = 1; i < tokens.size(); ++i) text += (i > 1 ? " " : "") + tokens[i];
@@ -265,10 +279,12 @@ void runCommand(const std::string& line, Viewer& viewer, Frontend& frontend) {
         if (!(seconds >= 0 && seconds <= 3600)) throw Error("sleep takes 0 to 3600 seconds");
         frontend.pause(seconds);
     } else if (cmd == "panel") {
-        need(a, 1, "panel case|display|measure|teaching|log");
+        need(a, 1, "panel case|display|measure|registration|segmentation|planning|teaching|log");
         const std::string& name = a.positional[0];
-        if (name != "case" && name != "display" && name != "measure" && name != "teaching" && name != "log")
-            throw Error("unknown panel '" + name + "' (case, display, measure, teaching, log)");
+        if (name != "case" && name != "display" && name != "measure" && name != "planning" && name != "segmentation" &&
+            name != "registration" && name != "teaching" && name != "log")
+            throw Error("unknown panel '" + name +
+                        "' (case, display, measure, registration, segmentation, planning, teaching, log)");
         frontend.showPanel(name);
     } else if (cmd == "quit") {
         frontend.quit();
@@ -281,6 +297,24 @@ std::string ScriptRunner::where(const ScriptLine& line) {
     // Lines numbered <= 0 come from the command line (files to open), not from a script file.
     if (line.number <= 0) return "";
     return "script line " + std::to_string(line.number) + ": ";
+}
+
+void writeViewCapture(const render::RgbaImage& image, const render::SliceView& view, const fs::path& path) {
+    render::writePng(image, path);
+    const Vec3 o = view.pixelToLps(0, 0), x = view.pixelToLps(1, 0) - o, y = view.pixelToLps(0, 1) - o;
+    Json j = {{"view", render::viewName(view.kind())},
+              {"width", image.width},
+              {"height", image.height},
+              {"origin_lps", {o.x, o.y, o.z}},
+              {"x_step_lps", {x.x, x.y, x.z}},
+              {"y_step_lps", {y.x, y.y, y.z}},
+              {"mm_per_pixel", view.mmPerPixel()}};
+    files::writeTextAtomic(fs::path(path.string() + ".json"), j.dump(2) + "\n");
+    log::info("view screenshot " + path.string());
+}
+
+void Frontend::screenshotView(ViewKind, const fs::path& path) {
+    throw Error("screenshot-view " + path.string() + ": this front end draws no views");
 }
 
 void Frontend::pause(double seconds) { std::this_thread::sleep_for(std::chrono::duration<double>(seconds)); }

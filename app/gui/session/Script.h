@@ -9,6 +9,10 @@
 #include <string>
 #include <vector>
 
+namespace irplan::render {
+class SliceView;
+}
+
 namespace irplan::viewer {
 
 // What a script needs from the front end (window or headless renderer).
@@ -16,6 +20,10 @@ class Frontend {
 public:
     virtual ~Frontend() = default;
     virtual void screenshot(const std::filesystem::path& path) = 0;
+    // One view alone, with PATH.json beside it mapping its pixels to patient
+    // space (for tests that check where things are drawn).
+    // The default (a front end without views) refuses.
+    virtual void screenshotView(render::ViewKind view, const std::filesystem::path& path);
     virtual void setSize(int width, int height) = 0;
     virtual void zoom(render::ViewKind view, double factor) = 0;
     virtual void resetViews() = 0;
@@ -37,6 +45,11 @@ std::vector<ScriptLine> readScript(const std::filesystem::path& file);
 // Runs one command; throws irplan::Error with a readable message on bad input.
 void runCommand(const std::string& line, Viewer& viewer, Frontend& frontend);
 std::string scriptHelp();
+
+// Writes `image` (a capture of a slice view) to `path` and PATH.json with the
+// pixel -> LPS mapping: lps(x, y) = origin_lps + x * x_step_lps + y * y_step_lps
+// for continuous pixel coordinates (x right, y down from the top-left corner).
+void writeViewCapture(const render::RgbaImage& image, const render::SliceView& view, const std::filesystem::path& path);
 
 // Runs a script one command at a time, each after the previous one's
 // background work finished (so screenshots see finished loads).

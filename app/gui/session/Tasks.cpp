@@ -18,7 +18,7 @@ TaskRunner::~TaskRunner() {
         if (t->thread.joinable()) t->thread.join();
 }
 
-void TaskRunner::start(const std::string& name, Work work) {
+std::shared_ptr<CancelToken> TaskRunner::start(const std::string& name, Work work) {
     auto task = std::make_unique<Task>();
     task->name = name;
     task->cancel = std::make_shared<CancelToken>();
@@ -54,6 +54,7 @@ void TaskRunner::start(const std::string& name, Work work) {
         t->cancelled = cancelled;
         t->finished = true;
     });
+    return t->cancel;
 }
 
 void TaskRunner::poll() {

@@ -31,7 +31,8 @@ public:
     TaskRunner(const TaskRunner&) = delete;
     TaskRunner& operator=(const TaskRunner&) = delete;
 
-    void start(const std::string& name, Work work);
+    // Returns the task's cancel token (to cancel this task alone).
+    std::shared_ptr<CancelToken> start(const std::string& name, Work work);
     // Main thread: runs the continuations of finished tasks. A task that threw
     // has its message in takeErrors() (and in the log); its continuation is dropped.
     void poll();

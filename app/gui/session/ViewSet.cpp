@@ -126,6 +126,8 @@ render::SliceAnnotations ViewSet::annotations(const Viewer& viewer, ViewKind vie
     a.crosshair_mm = viewer.state().crosshair_mm;
     a.probes = scene.probes;
     a.measurements = scene.measurements;
+    a.zones = scene.zones;
+    a.markers = scene.markers;
     a.sliceThickness_mm = view == ViewKind::PetMip ? 1e9 : 0.5 * viewer.sliceStep(view) + 0.01;
     return a;
 }
@@ -171,7 +173,10 @@ void ViewSet::sync(const Viewer& viewer) {
         volume_->setSettings(settings);
         volume_->setTitle(viewer.volume3d() ? "3D" : (scene.hasImage() ? "3D (building...)" : ""));
     }
-    if (volume3d || items) volume_->setProbes(scene.probes);
+    if (volume3d || items) {
+        volume_->setProbes(scene.probes);
+        volume_->setZones(scene.zones, scene.markers);
+    }
     if (volume3d || crosshair) volume_->setCrosshair(scene.hasImage() ? std::optional<Vec3>(centre) : std::nullopt);
     dirty_[ViewKind::ThreeD] = true;
 }

@@ -16,7 +16,11 @@ namespace irplan::viewer {
 namespace fs = std::filesystem;
 using render::ViewKind;
 
-Viewer::Viewer() = default;
+Viewer::Viewer()
+    : planning_(std::make_unique<PlanSession>(*this)), segmentation_(std::make_unique<SegmentSession>(*this)),
+      registration_(std::make_unique<RegisterSession>(*this)) {}
+
+void Viewer::reloadImages() { loadSelection(Selection{images_.ctId, images_.petId, images_.labelsId}); }
 Viewer::~Viewer() { tasks_.cancelAll(); }
 
 void Viewer::poll() {
@@ -50,6 +54,9 @@ void Viewer::openCase(const fs::path& file) {
     caseFile_ = fs::absolute(file);
     undo_.clear();
     state_.selectedProbe.clear();
+    planning_->reset();
+    segmentation_->reset();
+    registration_->reset();
     images_ = LoadedImages{};
     volume3d_.reset();
     surfaces_.reset();
@@ -113,11 +120,16 @@ void Viewer::installImages(LoadedImages images) {
         for (ViewKind v : {ViewKind::Axial, ViewKind::Coronal, ViewKind::Sagittal})
             state_.crosshair_mm = render::snapToSlice(scene_, state_.crosshair_mm, render::nextSliceDirection(v));
     }
+    // The planning context depends on the images: rebuild it for the same target.
+    const int lesion = planning_->settings().lesion;
+    planning_->reset();
     rebuildItems();
     ++versions_.images;
     ++versions_.crosshair;
     ++versions_.display;
     start3dBuild();
+    planning_->loadStoredPlans();
+    if (lesion && images_.labelInfo.count(100 + lesion)) planning_->setLesion(lesion);
 }
 
 void Viewer::start3dBuild() {
@@ -253,6 +265,9 @@ void Viewer::closeCase() {
     tubes_.reset();
     undo_.clear();
     state_.selectedProbe.clear();
+    planning_->reset();
+    segmentation_->reset();
+    registration_->reset();
     ++versions_.images;
     ++versions_.items;
     ++versions_.volume3d;
@@ -309,6 +324,12 @@ void Viewer::setPetWindow(double low, double high) {
     if (!(high > low) || !std::isfinite(low) || !std::isfinite(high)) throw Error("PET window: the upper value must exceed the lower");
     state_.display.petLow = low;
     state_.display.petHigh = high;
+    ++versions_.display;
+}
+
+void Viewer::setCheckerboard(double tile_mm) {
+    if (!(tile_mm >= 0 && tile_mm <= 200)) throw Error("checkerboard tiles must be 0 (off) to 200 mm");
+    state_.display.checkerboard_mm = tile_mm;
     ++versions_.display;
 }
 

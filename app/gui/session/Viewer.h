@@ -5,6 +5,9 @@
 // the same functions, so everything a user can do can be scripted and tested
 // headless. No GLFW, ImGui or VTK here.
 #include "app/gui/session/CaseData.h"
+#include "app/gui/session/PlanSession.h"
+#include "app/gui/session/RegisterSession.h"
+#include "app/gui/session/SegmentSession.h"
 #include "app/gui/session/Tasks.h"
 #include "app/gui/session/UndoStack.h"
 #include "render/FusedVolume.h"
@@ -96,6 +99,8 @@ public:
     void setPetColormap(render::Colormap map);
     void setPetOpacity(double opacity);
     void setPetWindow(double low, double high);
+    // Registration check: CT and PET in alternating tiles of this size (0: the blend).
+    void setCheckerboard(double tile_mm);
     void setLabelStyle(render::LabelStyle style);
     void setLabelHidden(int label, bool hidden);
     void set3dPreset(render::Volume3dPreset preset);
@@ -121,6 +126,23 @@ public:
     void undo();
     void redo();
     std::string nextProbeId() const;
+
+    // A drag (an open edit group) is in progress.
+    bool editing() const { return undo_.grouping(); }
+    // An undoable change of the case by a session part (planning, segmentation).
+    void editCase(const std::string& label, const std::function<void(Case&)>& change) { edit(label, change); }
+
+    // ---- planning (session/PlanSession.h) ----
+    PlanSession& planning() { return *planning_; }
+    const PlanSession& planning() const { return *planning_; }
+    RegisterSession& registration() { return *registration_; }
+    const RegisterSession& registration() const { return *registration_; }
+    // Reads the loaded volumes again from the case (a new transform places the PET differently).
+    void reloadImages();
+    SegmentSession& segmentation() { return *segmentation_; }
+    const SegmentSession& segmentation() const { return *segmentation_; }
+    // The plan's zones and markers changed: redraw them.
+    void planItemsChanged();
 
     // ---- queries ----
     Readout readout(const Vec3& p_mm) const;
@@ -149,6 +171,9 @@ private:
     std::vector<std::string> messages_;
     std::vector<std::string> taskErrors_;
     unsigned loadGeneration_ = 0;
+    std::unique_ptr<PlanSession> planning_; // last: these refer to the members above
+    std::unique_ptr<SegmentSession> segmentation_;
+    std::unique_ptr<RegisterSession> registration_;
 };
 
 } // namespace irplan::viewer

@@ -58,7 +58,16 @@ void Viewer::redo() {
 }
 
 void Viewer::beginEditGroup(const std::string& label) { undo_.beginGroup(label); }
-void Viewer::endEditGroup() { undo_.endGroup(); }
+void Viewer::endEditGroup() {
+    undo_.endGroup();
+    planning_->probesChanged(); // the drag ended: the chosen model refines the plan
+}
+
+void Viewer::planItemsChanged() {
+    scene_.zones = planning_->zones();
+    scene_.markers = planning_->markers();
+    ++versions_.items;
+}
 
 std::string Viewer::nextProbeId() const {
     for (int n = 1;; ++n) {
@@ -171,6 +180,9 @@ void Viewer::rebuildItems() {
         }
         scene_.measurements.push_back(s);
     }
+    planning_->probesChanged(); // live chart update while a probe moves
+    scene_.zones = planning_->zones();
+    scene_.markers = planning_->markers();
     ++versions_.items;
 }
 
@@ -239,6 +251,9 @@ Json Viewer::stateJson() const {
     Json ms = Json::array();
     for (const auto& m : scene_.measurements) ms.push_back({{"id", m.id}, {"text", m.text}});
     j["measurements"] = ms;
+    j["plan"] = planning_->stateJson();
+    j["segmentation"] = segmentation_->stateJson();
+    j["registration"] = registration_->stateJson();
     j["undo"] = {{"steps", undo_.size()}, {"can_undo", undo_.canUndo()}, {"can_redo", undo_.canRedo()}};
     return j;
 }

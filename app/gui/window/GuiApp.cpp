@@ -36,6 +36,7 @@ class GuiFrontend : public Frontend {
 public:
     GuiFrontend(GLFWwindow* window, Viewer& viewer, ViewSet& views) : window_(window), viewer_(viewer), views_(views) {}
     void screenshot(const fs::path& path) override { pending_ = path; }
+    void screenshotView(ViewKind view, const fs::path& path) override { pendingView_ = std::make_pair(view, path); }
     void setSize(int w, int h) override {
         glfwSetWindowSize(window_, w, h);
         wantedSize_ = {w, h};
@@ -58,9 +59,15 @@ public:
     }
 
     bool quitRequested() const { return quit_; }
-    bool busy() const { return pending_.has_value() || glfwGetTime() < resumeAt_; }
+    bool busy() const { return pending_.has_value() || pendingView_.has_value() || glfwGetTime() < resumeAt_; }
     // After a frame is drawn: the screenshot, once the window has the size asked for.
     void afterFrame(int fbWidth, int fbHeight, int& framesWaited) {
+        if (pendingView_) {
+            // The view was rendered in this frame with the state the script left.
+            const auto [view, path] = *pendingView_;
+            pendingView_.reset();
+            writeViewCapture(views_.capture(view), views_.slice(view), path);
+        }
         if (!pending_) return;
         if (wantedSize_ && (fbWidth != wantedSize_->first || fbHeight != wantedSize_->second) && framesWaited < 60) {
             ++framesWaited;
@@ -86,6 +93,7 @@ private:
     Viewer& viewer_;
     ViewSet& views_;
     std::optional<fs::path> pending_;
+    std::optional<std::pair<ViewKind, fs::path>> pendingView_;
     std::optional<std::pair<int, int>> wantedSize_;
     bool quit_ = false;
     std::string panel_;
@@ -190,9 +198,12 @@ int runGui(const std::vector<ScriptLine>& script, int width, int height, bool ex
         CasePanel casePanel(viewer, gui, browser, recent);
         DisplayPanel displayPanel(viewer, views, gui);
         MeasurePanel measurePanel(viewer, gui);
+        RegistrationPanel registrationPanel(viewer, gui);
+        SegmentationPanel segmentationPanel(viewer, gui);
+        PlanningPanel planningPanel(viewer, gui);
         TeachingPanel teachingPanel(viewer, frontend, gui);
         LogPanel logPanel(gui);
-        std::vector<Panel*> panels{&casePanel, &displayPanel, &measurePanel, &teachingPanel, &logPanel};
+        std::vector<Panel*> panels{&casePanel, &displayPanel, &measurePanel, &registrationPanel, &segmentationPanel, &planningPanel, &teachingPanel, &logPanel};
         ViewArea area(viewer, views, gui);
         int framesWaited = 0;
 

@@ -13,7 +13,7 @@
 
 namespace irplan::viewer {
 
-enum class Tool { Navigate, Ruler, Point, Probe };
+enum class Tool { Navigate, Ruler, Point, Probe, Seed };
 
 // Log lines from any thread, shown in the Log panel.
 class LogBuffer {

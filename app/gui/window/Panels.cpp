@@ -159,6 +159,7 @@ void MeasurePanel::draw() {
         case Tool::Probe:
             ImGui::TextWrapped(gui_.pendingProbeTip ? "Click the ENTRY point (skin)." : "Click the TIP (target) of the applicator.");
             break;
+        case Tool::Seed: ImGui::TextWrapped("Click inside a lesion to grow it (Segmentation panel)."); break;
         }
 
         section("Undo");

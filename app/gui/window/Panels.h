@@ -8,6 +8,7 @@
 #include "app/gui/window/FileBrowser.h"
 #include "app/gui/window/GuiState.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,53 @@ private:
     GuiState& gui_;
 };
 
+// Preset, run, quality gate, checkerboard/flicker, nudge.
+class RegistrationPanel : public Panel {
+public:
+    RegistrationPanel(Viewer& viewer, GuiState& gui) : viewer_(viewer), gui_(gui) {}
+    const char* title() const override { return "Registration"; }
+    void draw() override;
+
+private:
+    void act(const std::function<void()>& action);
+    Viewer& viewer_;
+    GuiState& gui_;
+    std::vector<std::string> presets_;
+    int preset_ = 0;
+    float tile_mm_ = 20.0f;
+    bool flicker_ = false;
+    double savedOpacity_ = -1;
+    float shift_[3] = {0, 0, 0};
+    float rotate_[3] = {0, 0, 0};
+};
+
+// Liver, lesions, vessels; the seed tool; the lesion table.
+class SegmentationPanel : public Panel {
+public:
+    SegmentationPanel(Viewer& viewer, GuiState& gui) : viewer_(viewer), gui_(gui) {}
+    const char* title() const override { return "Segmentation"; }
+    void draw() override;
+
+private:
+    void act(const std::function<void()>& action);
+    Viewer& viewer_;
+    GuiState& gui_;
+};
+
+// Ablation planning: target, device, model, margin, applicators, live figures, warnings.
+class PlanningPanel : public Panel {
+public:
+    PlanningPanel(Viewer& viewer, GuiState& gui) : viewer_(viewer), gui_(gui) {}
+    const char* title() const override { return "Planning"; }
+    void draw() override;
+
+private:
+    void act(const std::function<void()>& action); // runs it; errors become notices
+    Viewer& viewer_;
+    GuiState& gui_;
+    char saveDir_[512] = "";
+};
+
 // The guided tour of the demo phantom (session/Tour.h), run through the script commands.
 class TeachingPanel : public Panel {
 public:
@@ -85,10 +133,12 @@ public:
 
 private:
     void show(size_t step);
+    void drawComparison();
     Viewer& viewer_;
     Frontend& frontend_;
     GuiState& gui_;
     size_t step_ = static_cast<size_t>(-1);
+    bool comparing_ = false; // waiting for lesion 2's planning context, then compares
 };
 
 class LogPanel : public Panel {

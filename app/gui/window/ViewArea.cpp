@@ -231,6 +231,9 @@ void ViewArea::handleInput(const ViewRect& r, ImVec2 p0, bool hovered) {
                 const Vec3 p = toLps(r.view, local);
                 if (gui_.tool == Tool::Point && r.view != ViewKind::PetMip) {
                     viewer_.addPoint(p);
+                } else if (gui_.tool == Tool::Seed && r.view != ViewKind::PetMip) {
+                    viewer_.segmentation().growFromSeed(p); // one click grows a lesion (background)
+                    gui_.tool = Tool::Navigate;
                 } else if (gui_.tool == Tool::Probe && r.view != ViewKind::PetMip) {
                     if (!gui_.pendingProbeTip) {
                         gui_.pendingProbeTip = p;
