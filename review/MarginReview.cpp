@@ -180,6 +180,60 @@ std::string marginVerdict(double m) {
     return "incomplete";
 }
 
+LesionMargins measureLesionMargins(const planning::TargetLesion& tl, const FloatImage* zoneLevel) {
+    LesionMargins out;
+    LesionReview& lr = out.review;
+    lr.id = tl.lesionId;
+    lr.labelValue = tl.labelValue;
+    lr.volume_ml = tl.volume_ml;
+    lr.centroidPre_mm = tl.centroid_mm;
+    const Sampler level{zoneLevel, GridGeometry::of(zoneLevel), kZoneLevelOutside};
+    planning::ZoneField field;
+    field.lattice = tl.grid;
+    field.box = tl.grid.box();
+    field.quantity = "zone level (>= 0 inside the ablation zone)";
+    field.value.resize(tl.grid.voxels());
+    parallelFor(0, static_cast<size_t>(tl.grid.size[2]), [&](size_t kk) {
+        const int k = static_cast<int>(kk);
+        for (int j = 0; j < tl.grid.size[1]; ++j)
+            for (int i = 0; i < tl.grid.size[0]; ++i)
+                field.value[tl.grid.offset(i, j, k)] = static_cast<float>(level.at(tl.grid.point(i, j, k)));
+    });
+    // Does the zone reach the grid's faces?
+    const auto& g = tl.grid;
+    for (int k = 0; k < g.size[2]; ++k)
+        for (int j = 0; j < g.size[1]; ++j)
+            for (int i = 0; i < g.size[0]; ++i) {
+                const bool face =
+                    i == 0 || j == 0 || k == 0 || i == g.size[0] - 1 || j == g.size[1] - 1 || k == g.size[2] - 1;
+                if (face && field.value[g.offset(i, j, k)] >= 0.0f) out.zoneTouchesBorder = true;
+            }
+    field.touchesBoxBorder = out.zoneTouchesBorder;
+    const planning::Zone zone = planning::Zone::fromField(std::move(field));
+    out.zoneEmpty = zone.empty();
+    if (zone.empty()) {
+        lr.minimalMargin_mm = std::numeric_limits<double>::quiet_NaN();
+        lr.verdict = "no ablation zone found";
+        lr.untreated_ml = lr.insufficient_ml = tl.volume_ml;
+        out.marginMap.assign(g.voxels(), std::numeric_limits<float>::quiet_NaN());
+        return out;
+    }
+    const planning::MarginResult m5 =
+        planning::analyseMargins(tl, planning::buildMarginRegion(tl, kSufficientMargin_mm), zone);
+    const planning::MarginResult m10 = planning::analyseMargins(tl, planning::buildMarginRegion(tl, 10.0), zone);
+    lr.minimalMargin_mm = m5.minimal_mm;
+    lr.minimalPoint_mm = m5.minimalPoint_mm;
+    lr.minimalZonePoint_mm = m5.minimalZonePoint_mm;
+    lr.coverageLesion_pct = m5.coverageLesion_pct;
+    lr.coverage5mm_pct = m5.coverageShell_pct;
+    lr.coverage10mm_pct = m10.coverageShell_pct;
+    lr.insufficient_ml = m5.insufficient_ml;
+    lr.untreated_ml = m5.untreatedTumour_ml;
+    lr.verdict = marginVerdict(lr.minimalMargin_mm);
+    out.marginMap = planning::marginMap(tl, zone);
+    return out;
+}
+
 MarginReview reviewMargins(const MarginReviewRequest& rq) {
     const auto t0 = Clock::now();
     if (!rq.preCt || !rq.preCt->image || !rq.postCt || !rq.postCt->image || !rq.lesions)
@@ -262,7 +316,6 @@ MarginReview reviewMargins(const MarginReviewRequest& rq) {
 
     // 5. Margins per lesion against every zone (tissue ablated by any applicator counts).
     t = Clock::now();
-    const Sampler level{levelPre.GetPointer(), GridGeometry::of(levelPre.GetPointer()), kZoneLevelOutside};
     out.marginMap = preGrid.allocate<FloatImage>(std::numeric_limits<float>::quiet_NaN());
     float* mm = out.marginMap->GetBufferPointer();
     const auto* zp = out.zoneOnPre->GetBufferPointer();
@@ -291,46 +344,28 @@ MarginReview reviewMargins(const MarginReviewRequest& rq) {
                                        fmt(rq.zone.maxRadius_mm, 0) +
                                        " mm from the lesion centre; it may have leaked into neighbouring tissue");
         }
-        planning::ZoneField field;
-        field.lattice = tl.grid;
-        field.box = tl.grid.box();
-        field.quantity = "follow-up CT: HU inside the non-enhancing window (>= 0 in the ablation zone)";
-        field.value.resize(tl.grid.voxels());
-        parallelFor(0, static_cast<size_t>(tl.grid.size[2]), [&](size_t kk) {
-            const int k = static_cast<int>(kk);
-            for (int j = 0; j < tl.grid.size[1]; ++j)
-                for (int i = 0; i < tl.grid.size[0]; ++i)
-                    field.value[tl.grid.offset(i, j, k)] = static_cast<float>(level.at(tl.grid.point(i, j, k)));
-        });
-        const planning::Zone zone = planning::Zone::fromField(std::move(field));
-        if (zone.empty()) {
-            lr.minimalMargin_mm = std::numeric_limits<double>::quiet_NaN();
-            lr.verdict = "no ablation zone found";
-            lr.untreated_ml = lr.insufficient_ml = tl.volume_ml;
+        const LesionMargins lm = measureLesionMargins(tl, levelPre.GetPointer());
+        lr.minimalMargin_mm = lm.review.minimalMargin_mm;
+        lr.minimalPoint_mm = lm.review.minimalPoint_mm;
+        lr.minimalZonePoint_mm = lm.review.minimalZonePoint_mm;
+        lr.coverageLesion_pct = lm.review.coverageLesion_pct;
+        lr.coverage5mm_pct = lm.review.coverage5mm_pct;
+        lr.coverage10mm_pct = lm.review.coverage10mm_pct;
+        lr.insufficient_ml = lm.review.insufficient_ml;
+        lr.untreated_ml = lm.review.untreated_ml;
+        lr.verdict = lm.review.verdict;
+        if (lm.zoneEmpty) {
             out.warnings.push_back("lesion " + std::to_string(lr.id) + ": no ablation zone found within 40 mm" +
                                    (zf.note.empty() ? "" : " (" + zf.note + ")"));
         } else {
-            const planning::MarginResult m5 =
-                planning::analyseMargins(tl, planning::buildMarginRegion(tl, kSufficientMargin_mm), zone);
-            const planning::MarginResult m10 =
-                planning::analyseMargins(tl, planning::buildMarginRegion(tl, 10.0), zone);
-            lr.minimalMargin_mm = m5.minimal_mm;
-            lr.minimalPoint_mm = m5.minimalPoint_mm;
-            lr.minimalZonePoint_mm = m5.minimalZonePoint_mm;
-            lr.coverageLesion_pct = m5.coverageLesion_pct;
-            lr.coverage5mm_pct = m5.coverageShell_pct;
-            lr.coverage10mm_pct = m10.coverageShell_pct;
-            lr.insufficient_ml = m5.insufficient_ml;
-            lr.untreated_ml = m5.untreatedTumour_ml;
-            lr.verdict = marginVerdict(lr.minimalMargin_mm);
-            if (zone.field.touchesBoxBorder)
+            if (lm.zoneTouchesBorder)
                 out.warnings.push_back("lesion " + std::to_string(lr.id) +
                                        ": the ablation zone reaches 40 mm beyond the lesion");
             if (!zf.found)
                 out.warnings.push_back("lesion " + std::to_string(lr.id) + ": " + zf.note +
                                        "; its margin is measured to another lesion's zone");
+            const std::vector<float>& map = lm.marginMap;
             // The margin map around the lesion, onto the pre-CT grid (nearest margin-grid voxel).
-            const std::vector<float> map = planning::marginMap(tl, zone);
             const GridGeometry& tg = tl.grid;
             Vec3 lo{1e300, 1e300, 1e300}, hi{-1e300, -1e300, -1e300};
             for (int c = 0; c < 8; ++c) {
@@ -347,7 +382,7 @@ MarginReview reviewMargins(const MarginReviewRequest& rq) {
                         if (tg.inside(n[0], n[1], n[2]) && std::isnan(dst)) dst = map[tg.offset(n[0], n[1], n[2])];
                     }
         }
-        lr.reliable = out.registrationVerdict == "pass" && zf.found && !zone.empty();
+        lr.reliable = out.registrationVerdict == "pass" && zf.found && !lm.zoneEmpty;
         out.lesions.push_back(lr);
     }
     out.timings_s["margins"] = secondsSince(t);

@@ -14,6 +14,7 @@
 #include "core/Progress.h"
 #include "io/ImageTypes.h"
 #include "io/Volume.h"
+#include "planning/Target.h"
 #include "registration/ElastixSettings.h"
 #include "registration/QualityGate.h"
 #include "review/ZoneSegmentation.h"
@@ -97,6 +98,18 @@ struct MarginReview {
 
     Json toJson() const;
 };
+
+// The margins of one lesion against a zone given as a level image (>= 0 inside
+// the zone, varying smoothly across its boundary so linear interpolation places
+// the boundary between voxels; any grid). The zone is tabulated on the lesion's
+// margin grid and measured with planning's margin code.
+struct LesionMargins {
+    LesionReview review;          // the margin fields and the verdict (registration fields left empty)
+    bool zoneEmpty = true;        // no zone boundary within the lesion's margin grid
+    bool zoneTouchesBorder = false; // the zone reaches the edge of the margin grid (lesion + 40 mm)
+    std::vector<float> marginMap; // on target.grid: signed distance (mm), positive inside the zone
+};
+LesionMargins measureLesionMargins(const planning::TargetLesion& target, const FloatImage* zoneLevel);
 
 // Throws irplan::Error for bad input (no lesion, grids that do not match, a CT
 // that is not in HU, elastix missing or failing) and irplan::Cancelled.
