@@ -151,8 +151,9 @@ TEST(ZoneSegmentation, FindsAHypodenseZoneWithARimAndStopsAtTheRim) {
     const auto* lab = z.labels->GetBufferPointer();
     for (int k = 0; k < g.size[2]; ++k)
         for (int j = 0; j < g.size[1]; ++j)
-            for (int i = 0; i < g.size[0]; ++i)
+            for (int i = 0; i < g.size[0]; ++i) {
                 if (g.point(i, j, k).x > 30.0) ASSERT_EQ(lab[g.offset(i, j, k)], 0);
+            }
     // The level field is >= 0 exactly on the zone's voxels.
     const float* lev = z.level->GetBufferPointer();
     for (size_t i = 0; i < g.voxels(); ++i) ASSERT_EQ(lev[i] >= 0.0f, lab[i] != 0) << i;
