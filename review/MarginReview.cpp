@@ -99,6 +99,52 @@ struct Sampler {
     }
 };
 
+// The lesion on a `spacing_mm` grid by linear interpolation of its voxel
+// mask (inside where >= 0.5): the margin code takes the lesion surface at
+// voxel faces, and on a coarse CT grid those stick out up to half a voxel
+// beyond the lesion, which the minimum over the surface picks up.
+planning::TargetLesion smoothTarget(const LabelImage* labels, int value, int id, double spacing_mm) {
+    const GridGeometry lg = GridGeometry::of(labels);
+    const auto* lab = labels->GetBufferPointer();
+    Vec3 lo{1e300, 1e300, 1e300}, hi{-1e300, -1e300, -1e300};
+    for (int k = 0; k < lg.size[2]; ++k)
+        for (int j = 0; j < lg.size[1]; ++j)
+            for (int i = 0; i < lg.size[0]; ++i)
+                if (lab[lg.offset(i, j, k)] == value) {
+                    const Vec3 q = lg.point(i, j, k);
+                    for (int a = 0; a < 3; ++a) lo[a] = std::min(lo[a], q[a]), hi[a] = std::max(hi[a], q[a]);
+                }
+    if (lo.x > hi.x) throw Error("lesion " + std::to_string(id) + " (label " + std::to_string(value) +
+                                 ") is not in the lesion map");
+    const double pad = 2.0 * std::max({lg.spacing.x, lg.spacing.y, lg.spacing.z});
+    const GridGeometry fine = planning::gridCovering(lo, hi, pad, spacing_mm, lg.direction);
+    LabelImage::Pointer f = fine.allocate<LabelImage>(0);
+    auto* fp = f->GetBufferPointer();
+    parallelFor(0, static_cast<size_t>(fine.size[2]), [&](size_t kk) {
+        const int k = static_cast<int>(kk);
+        for (int j = 0; j < fine.size[1]; ++j)
+            for (int i = 0; i < fine.size[0]; ++i) {
+                const Vec3 c = lg.index(fine.point(i, j, k));
+                int i0[3];
+                double w[3];
+                for (int a = 0; a < 3; ++a) {
+                    i0[a] = static_cast<int>(std::floor(c[a]));
+                    w[a] = c[a] - i0[a];
+                }
+                double v = 0;
+                for (int dz = 0; dz < 2; ++dz)
+                    for (int dy = 0; dy < 2; ++dy)
+                        for (int dx = 0; dx < 2; ++dx) {
+                            const int ii = i0[0] + dx, jj = i0[1] + dy, kq = i0[2] + dz;
+                            if (!lg.inside(ii, jj, kq) || lab[lg.offset(ii, jj, kq)] != value) continue;
+                            v += (dx ? w[0] : 1 - w[0]) * (dy ? w[1] : 1 - w[1]) * (dz ? w[2] : 1 - w[2]);
+                        }
+                if (v >= 0.5) fp[fine.offset(i, j, k)] = static_cast<LabelImage::PixelType>(value);
+            }
+    });
+    return planning::buildTarget(f, value, id, "lesions", spacing_mm, 40.0);
+}
+
 registration::Registration obtainRegistration(const MarginReviewRequest& rq, MarginReview& out,
                                               const Progress& progress) {
     if (rq.existingRegistration) {
@@ -283,7 +329,7 @@ MarginReview reviewMargins(const MarginReviewRequest& rq) {
     std::vector<planning::TargetLesion> targets;
     for (const auto& [id, value] : ids) {
         rq.progress.checkCancel();
-        targets.push_back(planning::buildTarget(rq.lesions, value, id, "lesions", rq.gridSpacing_mm, 40.0));
+        targets.push_back(smoothTarget(rq.lesions, value, id, rq.gridSpacing_mm));
     }
     std::vector<Vec3> centres;
     for (const auto& tl : targets) centres.push_back(tl.centroid_mm);
@@ -312,6 +358,7 @@ MarginReview reviewMargins(const MarginReviewRequest& rq) {
     ro.outsideValue = kZoneLevelOutside;
     const FloatImage::Pointer levelPre =
         registration::resampleToFixed(reg, zs.level.GetPointer(), registration::Interpolation::Linear, ro);
+    out.zoneLevelOnPre = levelPre;
     out.timings_s["zone_to_pre"] = secondsSince(t);
 
     // 5. Margins per lesion against every zone (tissue ablated by any applicator counts).
@@ -319,6 +366,9 @@ MarginReview reviewMargins(const MarginReviewRequest& rq) {
     out.marginMap = preGrid.allocate<FloatImage>(std::numeric_limits<float>::quiet_NaN());
     float* mm = out.marginMap->GetBufferPointer();
     const auto* zp = out.zoneOnPre->GetBufferPointer();
+    std::map<int, size_t> zoneVoxels;
+    for (size_t i = 0; i < preGrid.voxels(); ++i)
+        if (zp[i]) ++zoneVoxels[zp[i]];
     for (size_t li = 0; li < targets.size(); ++li) {
         const Progress p = rq.progress.sub(0.9 + 0.1 * li / targets.size(), 0.9 + 0.1 * (li + 1) / targets.size());
         p.update(0.0, "margins of lesion " + std::to_string(targets[li].lesionId));
@@ -335,10 +385,7 @@ MarginReview reviewMargins(const MarginReviewRequest& rq) {
         lr.zoneNote = zf.note;
         lr.registrationVerdict = out.registrationVerdict;
         if (zf.found) {
-            size_t count = 0;
-            for (size_t i = 0; i < preGrid.voxels(); ++i)
-                if (zp[i] == zf.label) ++count;
-            lr.zoneVolume_ml = static_cast<double>(count) * preGrid.voxelVolume_ml();
+            lr.zoneVolume_ml = static_cast<double>(zoneVoxels[zf.label]) * preGrid.voxelVolume_ml();
             if (zf.reachesLimit)
                 out.warnings.push_back("lesion " + std::to_string(lr.id) + ": the ablation zone reaches " +
                                        fmt(rq.zone.maxRadius_mm, 0) +
@@ -358,9 +405,6 @@ MarginReview reviewMargins(const MarginReviewRequest& rq) {
             out.warnings.push_back("lesion " + std::to_string(lr.id) + ": no ablation zone found within 40 mm" +
                                    (zf.note.empty() ? "" : " (" + zf.note + ")"));
         } else {
-            if (lm.zoneTouchesBorder)
-                out.warnings.push_back("lesion " + std::to_string(lr.id) +
-                                       ": the ablation zone reaches 40 mm beyond the lesion");
             if (!zf.found)
                 out.warnings.push_back("lesion " + std::to_string(lr.id) + ": " + zf.note +
                                        "; its margin is measured to another lesion's zone");
@@ -454,6 +498,7 @@ Json MarginReview::toJson() const {
     j["files"] = {{"zone_post", "zone_post.nii.gz"},
                   {"zone_on_pre", "zone_on_pre.nii.gz"},
                   {"margin_map", "margin_map.nii.gz"},
+                  {"zone_level_on_pre", "zone_level_on_pre.nii.gz"},
                   {"margin_map_note", "signed distance (mm) to the zone boundary, positive inside the zone, "
                                       "on the pre-CT grid within 40 mm of each lesion, NaN elsewhere"}};
     j["inputs"] = inputs;
@@ -467,6 +512,11 @@ void writeMarginReview(const MarginReview& r, const std::filesystem::path& dir) 
     files::ensureDirectory(dir);
     writeLabelMap(r.zonePost.GetPointer(), dir / "zone_post.nii.gz");
     writeLabelMap(r.zoneOnPre.GetPointer(), dir / "zone_on_pre.nii.gz");
+    Volume level;
+    level.image = r.zoneLevelOnPre;
+    level.meta.modality = "OT";
+    level.meta.seriesDescription = "IRPlan ablation zone level (>= 0 inside the zone)";
+    writeVolume(level, dir / "zone_level_on_pre.nii.gz");
     Volume map;
     map.image = r.marginMap;
     map.meta.modality = "OT";

@@ -90,6 +90,7 @@ struct MarginReview {
     std::vector<std::string> warnings;
     LabelImage::Pointer zonePost;  // zones on the follow-up CT grid (label = lesion id)
     LabelImage::Pointer zoneOnPre; // the same on the pre-CT grid (nearest neighbour through the registration)
+    FloatImage::Pointer zoneLevelOnPre; // the zone's level field on the pre-CT grid (>= 0 inside; sub-voxel boundary)
     FloatImage::Pointer marginMap; // pre-CT grid: signed distance (mm) to the zone boundary, positive inside,
                                    // around each lesion (lesion + 40 mm); NaN elsewhere
     std::map<std::string, double> timings_s;

@@ -171,6 +171,106 @@ SeedResult growZone(const std::vector<float>& smooth, const std::vector<std::uin
     return r;
 }
 
+// The boundary where the HU crosses halfway between the zone's interior and
+// what lies outside it locally (the hyperaemic rim, enhancing liver, tumour or
+// a vessel): a fixed threshold would sit too far in against the bright rim
+// and too far out against tumour. Works on the voxels within `band_mm` of the
+// first zone; returns the level (>= 0 inside) over the crop and the new zone.
+void refineBoundary(const std::vector<float>& smooth, const Crop& c, const Vec3& spacing,
+                    const ZoneSegmentationOptions& o, SeedResult& r, std::vector<float>& level) {
+    const size_t n = c.voxels();
+    std::vector<std::uint8_t> zone(n, 0);
+    for (size_t off : r.zone) zone[off] = 1;
+    std::vector<float> inside;
+    for (size_t off : r.zone) inside.push_back(smooth[off]);
+    std::nth_element(inside.begin(), inside.begin() + inside.size() / 2, inside.end());
+    const double median = inside[inside.size() / 2];
+    const double band_mm = 3.0;
+    const auto ball = ballOffsets(spacing, band_mm);
+    auto ijk = [&](size_t off, int& i, int& j, int& k) {
+        i = static_cast<int>(off % static_cast<size_t>(c.nx));
+        j = static_cast<int>((off / static_cast<size_t>(c.nx)) % static_cast<size_t>(c.ny));
+        k = static_cast<int>(off / (static_cast<size_t>(c.nx) * static_cast<size_t>(c.ny)));
+    };
+    // The band: voxels within band_mm of a zone boundary voxel, both sides.
+    std::vector<std::uint8_t> band(n, 0);
+    for (size_t off : r.zone) {
+        int i, j, k;
+        ijk(off, i, j, k);
+        bool boundary = false;
+        const int nb[6][3] = {{1, 0, 0}, {-1, 0, 0}, {0, 1, 0}, {0, -1, 0}, {0, 0, 1}, {0, 0, -1}};
+        for (const auto& d : nb) {
+            const int ii = i + d[0], jj = j + d[1], kq = k + d[2];
+            if (ii < 0 || jj < 0 || kq < 0 || ii >= c.nx || jj >= c.ny || kq >= c.nz || !zone[c.offset(ii, jj, kq)])
+                boundary = true;
+        }
+        if (!boundary) continue;
+        for (const auto& b : ball) {
+            const int ii = i + b[0], jj = j + b[1], kq = k + b[2];
+            if (ii < 0 || jj < 0 || kq < 0 || ii >= c.nx || jj >= c.ny || kq >= c.nz) continue;
+            band[c.offset(ii, jj, kq)] = 1;
+        }
+    }
+    // Level everywhere: the fixed window first, the local halfway threshold in the band.
+    level.assign(n, 0.0f);
+    for (size_t off = 0; off < n; ++off)
+        level[off] = static_cast<float>(std::min(smooth[off] - o.huLow, o.huHigh - smooth[off]));
+    std::vector<size_t> bandVoxels;
+    for (size_t off = 0; off < n; ++off)
+        if (band[off]) bandVoxels.push_back(off);
+    parallelFor(0, bandVoxels.size(), [&](size_t q) {
+        const size_t off = bandVoxels[q];
+        int i, j, k;
+        ijk(off, i, j, k);
+        double outside = -1e30;
+        for (const auto& b : ball) {
+            const int ii = i + b[0], jj = j + b[1], kq = k + b[2];
+            if (ii < 0 || jj < 0 || kq < 0 || ii >= c.nx || jj >= c.ny || kq >= c.nz) continue;
+            const size_t o2 = c.offset(ii, jj, kq);
+            if (band[o2] && !zone[o2]) outside = std::max(outside, static_cast<double>(smooth[o2]));
+        }
+        if (outside < median) return; // nothing brighter around: keep the window
+        // Halfway, kept between the window's top and 45 HU above it.
+        const double t = std::clamp(0.5 * (median + outside), o.huHigh, o.huHigh + 45.0);
+        level[off] = static_cast<float>(std::min(t - smooth[off], smooth[off] - o.huLow));
+    }, 0, 256);
+    // The refined zone: the component of the start among the first zone's
+    // voxels and the band, where the level is >= 0.
+    std::vector<std::uint8_t> in(n, 0);
+    for (size_t off = 0; off < n; ++off) in[off] = (zone[off] || band[off]) && level[off] >= 0.0f;
+    std::vector<std::uint8_t> comp(n, 0);
+    std::deque<size_t> queue;
+    size_t start = r.start;
+    if (!in[start]) {
+        // The start voxel itself moved out: any zone voxel still in.
+        for (size_t off : r.zone)
+            if (in[off]) {
+                start = off;
+                break;
+            }
+    }
+    r.zone.clear();
+    if (!in[start]) return;
+    queue.push_back(start);
+    comp[start] = 1;
+    while (!queue.empty()) {
+        const size_t off = queue.front();
+        queue.pop_front();
+        r.zone.push_back(off);
+        int i, j, k;
+        ijk(off, i, j, k);
+        const int nb[6][3] = {{1, 0, 0}, {-1, 0, 0}, {0, 1, 0}, {0, -1, 0}, {0, 0, 1}, {0, 0, -1}};
+        for (const auto& d : nb) {
+            const int ii = i + d[0], jj = j + d[1], kq = k + d[2];
+            if (ii < 0 || jj < 0 || kq < 0 || ii >= c.nx || jj >= c.ny || kq >= c.nz) continue;
+            const size_t o2 = c.offset(ii, jj, kq);
+            if (in[o2] && !comp[o2]) comp[o2] = 1, queue.push_back(o2);
+        }
+    }
+    for (size_t off = 0; off < n; ++off)
+        if (!comp[off]) level[off] = std::min(level[off], -0.5f);
+}
+
 } // namespace
 
 ZoneSegmentation segmentAblationZones(const Volume& ct, const std::vector<ZoneSeed>& seeds,
@@ -237,7 +337,15 @@ ZoneSegmentation segmentAblationZones(const Volume& ct, const std::vector<ZoneSe
                                      dist[off] <= o.maxRadius_mm && (!within || within[go]);
                 }
         p.update(0.3, "ablation zone of lesion " + std::to_string(seed.lesionId));
-        const SeedResult r = growZone(smooth, candidate, dist, c, g.spacing, o);
+        SeedResult r = growZone(smooth, candidate, dist, c, g.spacing, o);
+        std::vector<float> cropLevel;
+        if (r.found) {
+            refineBoundary(smooth, c, g.spacing, o, r, cropLevel);
+            if (r.zone.empty()) {
+                r.found = false;
+                r.note = "the non-enhancing region near the lesion vanished when its boundary was refined";
+            }
+        }
         p.checkCancel();
         if (!r.found) {
             f.note = r.note;
@@ -272,7 +380,7 @@ ZoneSegmentation segmentAblationZones(const Volume& ct, const std::vector<ZoneSe
             const size_t go = globalOffset(off);
             // Level: how far the smoothed HU is inside the window; forced
             // negative outside the zone (candidates cut off by the opening).
-            float level = static_cast<float>(std::min(smooth[off] - o.huLow, o.huHigh - smooth[off]));
+            float level = cropLevel[off];
             if (!inZone[off]) level = std::min(level, -0.5f);
             level = std::clamp(level, kZoneLevelOutside, -kZoneLevelOutside);
             lev[go] = std::max(lev[go], level);

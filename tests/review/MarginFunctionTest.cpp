@@ -66,8 +66,8 @@ TEST(MarginFunction, ZoneMissingASphereBy2mmGivesMinus2mm) {
     EXPECT_LT(m.review.coverageLesion_pct, 100.0);
     EXPECT_GT(m.review.coverageLesion_pct, 95.0);
     EXPECT_GT(m.review.untreated_ml, 0.0);
-    // The minimum sits at the far pole, on the +x side.
-    EXPECT_GT(m.review.minimalPoint_mm.x, 8.0);
+    // The minimum sits at the lesion pole away from the zone centre (-x).
+    EXPECT_LT(m.review.minimalPoint_mm.x, -8.0);
 }
 
 TEST(MarginFunction, ConcentricZonesGiveTheirRadiusDifferenceAndVerdict) {
@@ -152,7 +152,9 @@ TEST(ZoneSegmentation, FindsAHypodenseZoneWithARimAndStopsAtTheRim) {
     for (int k = 0; k < g.size[2]; ++k)
         for (int j = 0; j < g.size[1]; ++j)
             for (int i = 0; i < g.size[0]; ++i) {
-                if (g.point(i, j, k).x > 30.0) ASSERT_EQ(lab[g.offset(i, j, k)], 0);
+                if (g.point(i, j, k).x > 30.0) {
+                    ASSERT_EQ(lab[g.offset(i, j, k)], 0);
+                }
             }
     // The level field is >= 0 exactly on the zone's voxels.
     const float* lev = z.level->GetBufferPointer();
