@@ -28,15 +28,17 @@ struct ZoneSeed {
 };
 
 struct ZoneSegmentationOptions {
-    // Window of the non-enhancing zone. Upper: halfway between necrosis (~40 HU)
-    // and enhanced liver in the portal phase (~115 HU) or washed-out tumour
-    // (~100-110 HU); lower: halfway between necrosis and fat (-100 HU)
-    // (DOMAIN.md: follow-up CT shows the zone as a non-enhancing region).
+    // Window of the non-enhancing zone. Upper: halfway between coagulation
+    // necrosis (~35-45 HU) and enhanced liver in the portal phase (~115 HU) or
+    // washed-out tumour (~100-110 HU); lower: halfway between necrosis and fat
+    // (-100 HU). Source: the follow-up phantom's tissue values (phantom/Followup.h
+    // kZoneHu, phantom/Anatomy.cpp), which follow the description of a
+    // non-enhancing zone with a hyperdense rim; check them on real follow-ups.
     double huLow = -30.0;
     double huHigh = 75.0;
-    double smoothingSigma_mm = 1.0; // CT noise 10-15 HU (DOMAIN.md) against a 35 HU contrast
+    double smoothingSigma_mm = 1.0; // CT noise sd ~12 HU (phantom/CtSynth.h kCtNoiseHu) against a 35 HU contrast
     double seedSearch_mm = 12.0;    // how far from the mapped lesion centre the zone may start
-    double maxRadius_mm = 50.0;     // zones are 2-6 cm across (DOMAIN.md); bounds a leak
+    double maxRadius_mm = 50.0;     // DOMAIN.md: zones of 3-5 cm (clusters 4-6 cm); bounds a leak
     double openRadius_mm = 2.0;     // bridges thinner than ~2x this are cut
     // Optional: a mask on the CT's grid the zone must lie in (e.g. the liver grown by a few mm).
     const MaskImage* within = nullptr;
