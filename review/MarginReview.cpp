@@ -350,14 +350,42 @@ MarginReview reviewMargins(const MarginReviewRequest& rq) {
     // 4. Onto the pre-CT grid: labels by nearest neighbour, the level field
     // linearly (the zone boundary between voxels for the margins).
     t = Clock::now();
+    // Only a box around the lesions is resampled (transformix over a whole
+    // 512 x 512 x 300 grid took minutes): every zone lies within
+    // maxRadius_mm of a lesion centre, so lesion + 60 mm holds it.
+    planning::Box box;
+    for (const auto& tl : targets) {
+        const double pad = std::max(60.0, rq.zone.maxRadius_mm + 10.0);
+        const planning::Box b = preGrid.boxAround(tl.lo_mm - Vec3{pad, pad, pad}, tl.hi_mm + Vec3{pad, pad, pad});
+        box = box.empty() ? b : box.united(b);
+    }
+    box = box.intersected(preGrid.box());
+    const GridGeometry sub = preGrid.sub(box);
+    const FloatImage::Pointer reference = sub.allocate<FloatImage>(0.0f);
     registration::ResampleOptions ro;
     ro.elastix = rq.elastix;
+    ro.referenceGrid = reference.GetPointer();
     ro.progress = rq.progress.sub(0.75, 0.82);
-    out.zoneOnPre = registration::resampleLabelsToFixed(reg, zs.labels.GetPointer(), ro);
+    const LabelImage::Pointer zoneBox = registration::resampleLabelsToFixed(reg, zs.labels.GetPointer(), ro);
     ro.progress = rq.progress.sub(0.82, 0.9);
     ro.outsideValue = kZoneLevelOutside;
-    const FloatImage::Pointer levelPre =
+    const FloatImage::Pointer levelBox =
         registration::resampleToFixed(reg, zs.level.GetPointer(), registration::Interpolation::Linear, ro);
+    out.zoneOnPre = preGrid.allocate<LabelImage>(0);
+    const FloatImage::Pointer levelPre = preGrid.allocate<FloatImage>(kZoneLevelOutside);
+    {
+        auto* zd = out.zoneOnPre->GetBufferPointer();
+        float* ld = levelPre->GetBufferPointer();
+        const auto* zsrc = zoneBox->GetBufferPointer();
+        const float* lsrc = levelBox->GetBufferPointer();
+        for (int k = box.lo[2]; k < box.hi[2]; ++k)
+            for (int j = box.lo[1]; j < box.hi[1]; ++j)
+                for (int i = box.lo[0]; i < box.hi[0]; ++i) {
+                    const size_t src = box.offset(i, j, k), dst = preGrid.offset(i, j, k);
+                    zd[dst] = zsrc[src];
+                    ld[dst] = lsrc[src];
+                }
+    }
     out.zoneLevelOnPre = levelPre;
     out.timings_s["zone_to_pre"] = secondsSince(t);
 
