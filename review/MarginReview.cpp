@@ -14,6 +14,9 @@
 #include "registration/Resample.h"
 #include "segmentation/Liver.h"
 
+#include <itkLinearInterpolateImageFunction.h>
+#include <itkResampleImageFilter.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -145,6 +148,44 @@ planning::TargetLesion smoothTarget(const LabelImage* labels, int value, int id,
     return planning::buildTarget(f, value, id, "lesions", spacing_mm, 40.0);
 }
 
+// Physical bounds (voxel edges) of a grid.
+void bounds(const GridGeometry& g, Vec3& lo, Vec3& hi) {
+    lo = {1e300, 1e300, 1e300};
+    hi = {-1e300, -1e300, -1e300};
+    for (int c = 0; c < 8; ++c) {
+        const Vec3 q = g.point((c & 1) ? g.size[0] - 0.5 : -0.5, (c & 2) ? g.size[1] - 0.5 : -0.5,
+                               (c & 4) ? g.size[2] - 0.5 : -0.5);
+        for (int a = 0; a < 3; ++a) lo[a] = std::min(lo[a], q[a]), hi[a] = std::max(hi[a], q[a]);
+    }
+}
+
+// The same field of view with voxels of at least `spacing_mm`, linear interpolation.
+Volume coarseCopy(const Volume& v, double spacing_mm) {
+    const GridGeometry g = GridGeometry::of(v.image.GetPointer());
+    GridGeometry c = g;
+    for (int a = 0; a < 3; ++a) {
+        const double extent = g.spacing[a] * g.size[static_cast<size_t>(a)];
+        c.spacing[a] = std::max(g.spacing[a], spacing_mm);
+        c.size[static_cast<size_t>(a)] = std::max(1, static_cast<int>(std::lround(extent / c.spacing[a])));
+        c.spacing[a] = extent / c.size[static_cast<size_t>(a)];
+    }
+    // Keep the outer voxel edges where they were.
+    c.origin = g.point(-0.5, -0.5, -0.5) + g.direction * Vec3{0.5 * c.spacing.x, 0.5 * c.spacing.y, 0.5 * c.spacing.z};
+    const FloatImage::Pointer ref = c.allocate<FloatImage>(0.0f);
+    using Filter = itk::ResampleImageFilter<FloatImage, FloatImage>;
+    auto f = Filter::New();
+    f->SetInput(v.image);
+    f->SetReferenceImage(ref);
+    f->UseReferenceImageOn();
+    f->SetInterpolator(itk::LinearInterpolateImageFunction<FloatImage, double>::New());
+    f->SetDefaultPixelValue(-1000.0f);
+    f->Update();
+    Volume out;
+    out.image = f->GetOutput();
+    out.meta = v.meta;
+    return out;
+}
+
 registration::Registration obtainRegistration(const MarginReviewRequest& rq, MarginReview& out,
                                               const Progress& progress) {
     if (rq.existingRegistration) {
@@ -152,7 +193,17 @@ registration::Registration obtainRegistration(const MarginReviewRequest& rq, Mar
         registration::Registration reg = registration::Registration::load(*rq.existingRegistration);
         const auto grid = reg.fixedGrid();
         const GridGeometry fg = GridGeometry::of(grid.GetPointer());
-        if (!sameGrid(fg, GridGeometry::of(rq.preCt->image.GetPointer())))
+        const GridGeometry pg = GridGeometry::of(rq.preCt->image.GetPointer());
+        // The same field of view and frame (a registration on a coarser copy of this CT counts).
+        Vec3 lo1, hi1, lo2, hi2;
+        bounds(fg, lo1, hi1);
+        bounds(pg, lo2, hi2);
+        const double tol = 0.05; // mm: coarse copies keep the outer voxel edges exactly
+        bool same = true;
+        for (int a = 0; a < 3; ++a) same = same && std::abs(lo1[a] - lo2[a]) <= tol && std::abs(hi1[a] - hi2[a]) <= tol;
+        for (int a = 0; a < 3; ++a)
+            for (int b = 0; b < 3; ++b) same = same && std::abs(fg.direction(a, b) - pg.direction(a, b)) < 1e-3;
+        if (!same)
             throw Error("the registration in " + rq.existingRegistration->string() +
                         " was not computed on this pre-procedure CT (its fixed grid differs)");
         out.registrationReused = true;
@@ -187,8 +238,16 @@ registration::Registration obtainRegistration(const MarginReviewRequest& rq, Mar
     }
     const MaskImage::Pointer fixedMask = registration::maskFromLabels(liverLabels, use, rq.liverDilate_mm);
     registration::RegisterRequest r;
+    Volume preCoarse, postCoarse;
     r.fixed = rq.preCt;
     r.moving = rq.postCt;
+    if (rq.registrationGrid_mm > 0) {
+        progress.update(0.15, "coarse copies of the CTs for the registration");
+        preCoarse = coarseCopy(*rq.preCt, rq.registrationGrid_mm);
+        postCoarse = coarseCopy(*rq.postCt, rq.registrationGrid_mm);
+        r.fixed = &preCoarse;
+        r.moving = &postCoarse;
+    }
     r.fixedMask = fixedMask;
     r.preset = "ct-ct-followup";
     r.outputDir = rq.registrationDir;

@@ -55,6 +55,9 @@ struct MarginReviewRequest {
     std::optional<std::filesystem::path> existingRegistration;
     registration::ElastixSettings elastix;
     double iterationScale = 1.0;    // registration iterations (tests, previews)
+    // > 0: register copies of both CTs resampled to at least this spacing (mm)
+    // (the zones are still mapped onto the full pre-CT grid); 0: full resolution.
+    double registrationGrid_mm = 0.0;
     double liverDilate_mm = 15.0;   // preset advice: the liver grown by 10-20 mm
     double gridSpacing_mm = 1.0;    // margin grid around each lesion (planning's default)
     ZoneSegmentationOptions zone;   // its progress is ignored (the request's is used)

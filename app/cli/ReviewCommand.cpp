@@ -22,6 +22,7 @@ struct ReviewOptions {
     std::string pre, post, lesions, out, liver, registration, lesionLabels = "auto";
     ElastixCliOptions elastix;
     double iterationScale = 1.0;
+    double registrationGrid_mm = 0.0;
     double gridSpacing_mm = 1.0;
     double huLow = -30, huHigh = 75;
     bool json = false;
@@ -72,6 +73,9 @@ void addReviewCommand(CLI::App& app) {
                     "Upper HU of the non-enhancing ablation zone on the follow-up CT (default 75)");
     cmd->add_option("--iteration-scale", opt->iterationScale,
                     "Multiply the registration's iterations (quick previews; default 1)");
+    cmd->add_option("--registration-grid-mm", opt->registrationGrid_mm,
+                    "Register copies of both CTs with voxels of at least this size (e.g. 2: faster on fine CTs; "
+                    "default 0 = full resolution)");
     addElastixOptions(cmd, opt->elastix);
     cmd->add_flag("--json", opt->json, "Quiet: print only review.json");
     cmd->callback([opt] {
@@ -103,6 +107,9 @@ void addReviewCommand(CLI::App& app) {
         if (!opt->registration.empty()) rq.existingRegistration = std::filesystem::path(opt->registration);
         rq.elastix = elastixSettings(opt->elastix);
         rq.iterationScale = opt->iterationScale;
+        if (!(opt->registrationGrid_mm >= 0 && opt->registrationGrid_mm <= 5))
+            throw Error("--registration-grid-mm must be between 0 (full resolution) and 5 mm");
+        rq.registrationGrid_mm = opt->registrationGrid_mm;
         rq.gridSpacing_mm = opt->gridSpacing_mm;
         rq.zone.huLow = opt->huLow;
         rq.zone.huHigh = opt->huHigh;
