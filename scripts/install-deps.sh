@@ -12,7 +12,6 @@ PACKAGES=(
   nlohmann-json3-dev libcli11-dev
   zlib1g-dev libpng-dev libcairo2-dev
   xvfb xauth mesa-utils libgl1-mesa-dri libgl-dev libegl-dev
-  python3
 )
 
 SUDO=""
