@@ -13,51 +13,15 @@
 #include "phantom/Phantom.h"
 
 #include <benchmark/benchmark.h>
-
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 using namespace irplan;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Measured {
-    double seconds = 0;
-    double peak_MiB = 0;
-    int exitCode = -1;
-};
-
-Measured run(const std::vector<std::string>& args, const fs::path& log) {
-    std::vector<std::string> a = args;
-    std::vector<char*> argv;
-    for (auto& s : a) argv.push_back(s.data());
-    argv.push_back(nullptr);
-    const auto t0 = std::chrono::steady_clock::now();
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        FILE* f = std::fopen(log.c_str(), "w");
-        if (f) {
-            ::dup2(fileno(f), 1);
-            ::dup2(fileno(f), 2);
-        }
-        ::execvp(argv[0], argv.data());
-        ::_exit(127);
-    }
-    int status = 0;
-    rusage ru{};
-    ::wait4(pid, &status, 0, &ru);
-    Measured m;
-    m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    m.peak_MiB = double(ru.ru_maxrss) / 1024.0; // Linux: kB, max over the process and its waited-for children
-    m.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return m;
-}
 
 double loadAverage1() {
     std::ifstream f("/proc/loadavg");
@@ -85,11 +49,11 @@ void BM_MarginReview(benchmark::State& state) {
     fs::remove_all(out);
     for (auto _ : state) {
         const double load = loadAverage1();
-        const Measured m = run({IRPLAN_EXE, "review", "--pre", (dir / "ct_portal.nii.gz").string(), "--post",
-                                (dir / "ct_followup.nii.gz").string(), "--lesions", (dir / "labels.nii.gz").string(),
-                                "--liver", (dir / "labels.nii.gz").string(), "--out", out.string(), "--threads", "2",
-                                "--json"},
-                               dir / "review.log");
+        const bench::Measured m = bench::runMeasured(
+            {IRPLAN_EXE, "review", "--pre", (dir / "ct_portal.nii.gz").string(), "--post",
+             (dir / "ct_followup.nii.gz").string(), "--lesions", (dir / "labels.nii.gz").string(), "--liver",
+             (dir / "labels.nii.gz").string(), "--out", out.string(), "--threads", "2", "--json"},
+            dir / "review.log");
         if (m.exitCode != 0) {
             state.SkipWithError(("irplan review failed, see " + (dir / "review.log").string()).c_str());
             return;
@@ -100,7 +64,8 @@ void BM_MarginReview(benchmark::State& state) {
         state.counters["review_s"] = m.seconds;
         state.counters["peak_MiB"] = m.peak_MiB;
         state.counters["load_1min"] = load;
-        for (const auto& [k, v] : r["timings_s"].items()) state.counters[k + "_s"] = v.get<double>();
+        for (const auto& [k, v] : r["timings_s"].items())
+            state.counters[k + "_s"] = v.get<double>();
         state.counters["pass"] = r["registration"]["verdict"] == "pass" ? 1 : 0;
         double worst = 0;
         for (const Json& z : t["zones"])

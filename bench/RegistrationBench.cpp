@@ -14,53 +14,15 @@
 #include "registration/Masks.h"
 
 #include <benchmark/benchmark.h>
-
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 using namespace irplan;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Measured {
-    double seconds = 0;
-    double peak_MiB = 0; // the process and the children it waited for
-    int exitCode = -1;
-};
-
-// Runs argv[0] with the arguments, output to `log`, and measures it.
-Measured run(const std::vector<std::string>& args, const fs::path& log, const fs::path& cwd = ".") {
-    std::vector<std::string> a = args;
-    std::vector<char*> argv;
-    for (auto& s : a) argv.push_back(s.data());
-    argv.push_back(nullptr);
-    const auto t0 = std::chrono::steady_clock::now();
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        if (::chdir(cwd.c_str()) != 0) ::_exit(126);
-        FILE* f = std::fopen(log.c_str(), "w");
-        if (f) {
-            ::dup2(fileno(f), 1);
-            ::dup2(fileno(f), 2);
-        }
-        ::execvp(argv[0], argv.data());
-        ::_exit(127);
-    }
-    int status = 0;
-    rusage ru{};
-    ::wait4(pid, &status, 0, &ru);
-    Measured m;
-    m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    m.peak_MiB = double(ru.ru_maxrss) / 1024.0; // Linux: kB, the maximum over the process and its children
-    m.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return m;
-}
 
 struct ClinicalData {
     fs::path dir, ctPortal, ctArterial, pet, mr, liverMask;
@@ -95,12 +57,18 @@ struct PresetCase {
 PresetCase caseOf(int i) {
     const auto& d = data();
     switch (i) {
-    case 0: return {"pet-ct-rigid", d.ctPortal, d.pet, false};
-    case 1: return {"pet-ct-affine", d.ctPortal, d.pet, false};
-    case 2: return {"pet-ct-deformable", d.ctPortal, d.pet, true};
-    case 3: return {"pet-mr", d.mr, d.pet, false};
-    case 4: return {"mr-ct", d.ctPortal, d.mr, false};
-    default: return {"ct-ct-followup", d.ctPortal, d.ctArterial, true};
+    case 0:
+        return {"pet-ct-rigid", d.ctPortal, d.pet, false};
+    case 1:
+        return {"pet-ct-affine", d.ctPortal, d.pet, false};
+    case 2:
+        return {"pet-ct-deformable", d.ctPortal, d.pet, true};
+    case 3:
+        return {"pet-mr", d.mr, d.pet, false};
+    case 4:
+        return {"mr-ct", d.ctPortal, d.mr, false};
+    default:
+        return {"ct-ct-followup", d.ctPortal, d.ctArterial, true};
     }
 }
 
@@ -111,11 +79,12 @@ void BM_Register(benchmark::State& state) {
     fs::create_directories(work);
     for (auto _ : state) {
         // IRPlan end to end.
-        std::vector<std::string> irplan{IRPLAN_EXE, "register", "--fixed", c.fixed.string(), "--moving",
-                                        c.moving.string(), "--preset", c.preset, "--out", (work / "irplan").string(),
-                                        "--threads", "2", "--json"};
+        std::vector<std::string> irplan{
+            IRPLAN_EXE,        "register", "--fixed", c.fixed.string(), "--moving",
+            c.moving.string(), "--preset", c.preset,  "--out",          (work / "irplan").string(),
+            "--threads",       "2",        "--json"};
         if (c.mask) irplan.insert(irplan.end(), {"--fixed-mask", data().liverMask.string()});
-        const Measured mi = run(irplan, work / "irplan.log");
+        const bench::Measured mi = bench::runMeasured(irplan, work / "irplan.log");
         if (mi.exitCode != 0) {
             state.SkipWithError(("irplan register failed, see " + (work / "irplan.log").string()).c_str());
             return;
@@ -131,12 +100,13 @@ void BM_Register(benchmark::State& state) {
         elastix.insert(elastix.end(), {"-t0", (work / "irplan" / "InitialTransform.txt").string(), "-out",
                                        (work / "elastix").string(), "-threads", "2"});
         // The initial transform names no other file; run where IRPlan's folder is.
-        const Measured me = run(elastix, work / "elastix.log", work / "irplan");
+        const bench::Measured me = bench::runMeasured(elastix, work / "elastix.log", work / "irplan");
         const std::string last = "TransformParameters." + std::to_string(result["transform_files"].size() - 2) + ".txt";
         fs::create_directories(work / "transformix");
-        const Measured mt = run({"transformix", "-in", c.moving.string(), "-tp", (work / "elastix" / last).string(),
-                                 "-out", (work / "transformix").string(), "-threads", "2"},
-                                work / "transformix.log", work / "irplan");
+        const bench::Measured mt =
+            bench::runMeasured({"transformix", "-in", c.moving.string(), "-tp", (work / "elastix" / last).string(),
+                                "-out", (work / "transformix").string(), "-threads", "2"},
+                               work / "transformix.log", work / "irplan");
         state.SetIterationTime(mi.seconds);
         state.counters["irplan_s"] = mi.seconds;
         state.counters["elastix_s"] = me.seconds;
