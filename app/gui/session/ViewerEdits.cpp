@@ -117,17 +117,23 @@ void Viewer::selectProbe(const std::string& id) {
     rebuildItems();
 }
 
+namespace {
+// The first of m1, m2, ... that no measurement uses.
+std::string freeMeasurementId(const std::vector<Measurement>& ms) {
+    for (int n = 1;; ++n) {
+        const std::string candidate = "m" + std::to_string(n);
+        bool used = false;
+        for (const auto& m : ms) used = used || m.id == candidate;
+        if (!used) return candidate;
+    }
+}
+} // namespace
+
 std::string Viewer::addRuler(const Vec3& a, const Vec3& b) {
     checkFinite(a, "ruler start");
     checkFinite(b, "ruler end");
     std::vector<Measurement> ms = measurements(case_);
-    std::string id;
-    for (int n = 1; id.empty(); ++n) {
-        const std::string candidate = "m" + std::to_string(n);
-        bool used = false;
-        for (const auto& m : ms) used = used || m.id == candidate;
-        if (!used) id = candidate;
-    }
+    const std::string id = freeMeasurementId(ms);
     edit("ruler " + id, [&](Case& c) {
         ms.push_back({id, true, a, b});
         setMeasurements(c, ms);
@@ -138,13 +144,7 @@ std::string Viewer::addRuler(const Vec3& a, const Vec3& b) {
 std::string Viewer::addPoint(const Vec3& p) {
     checkFinite(p, "point");
     std::vector<Measurement> ms = measurements(case_);
-    std::string id;
-    for (int n = 1; id.empty(); ++n) {
-        const std::string candidate = "m" + std::to_string(n);
-        bool used = false;
-        for (const auto& m : ms) used = used || m.id == candidate;
-        if (!used) id = candidate;
-    }
+    const std::string id = freeMeasurementId(ms);
     edit("point " + id, [&](Case& c) {
         ms.push_back({id, false, p, p});
         setMeasurements(c, ms);

@@ -1,4 +1,5 @@
 #include "app/gui/window/Panels.h"
+#include "app/gui/window/Widgets.h"
 
 #include "core/Error.h"
 #include "core/Files.h"
@@ -14,24 +15,6 @@ namespace irplan::viewer {
 namespace fs = std::filesystem;
 
 namespace {
-const ImVec4 kWarn(1.0f, 0.6f, 0.15f, 1.0f);
-
-template <class F>
-void guarded(GuiState& gui, F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        log::error(e.what());
-        gui.notices.push_back(e.what());
-    }
-}
-
-void section(const char* title) {
-    ImGui::Spacing();
-    ImGui::TextColored(ImVec4(0.55f, 0.75f, 1.0f, 1.0f), "%s", title);
-    ImGui::Separator();
-}
-
 // Phantom voxel sizes offered: coarse ones generate in seconds.
 const std::pair<const char*, double> kPhantomSpacings[] = {{"2 mm (fast)", 2.0}, {"1.5 mm", 1.5}, {"1 mm", 1.0}};
 } // namespace

@@ -1,4 +1,5 @@
 #include "app/gui/window/Panels.h"
+#include "app/gui/window/Widgets.h"
 
 #include "core/Error.h"
 #include "core/Log.h"
@@ -13,25 +14,6 @@ namespace irplan::viewer {
 using render::ViewKind;
 
 namespace {
-const ImVec4 kWarn(1.0f, 0.6f, 0.15f, 1.0f);
-
-template <class F>
-void guarded(GuiState& gui, F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        log::error(e.what());
-        gui.notices.push_back(e.what());
-    }
-}
-
-// A titled separator (ImGui 1.86 has no SeparatorText).
-void section(const char* title) {
-    ImGui::Spacing();
-    ImGui::TextColored(ImVec4(0.55f, 0.75f, 1.0f, 1.0f), "%s", title);
-    ImGui::Separator();
-}
-
 ImVec4 toIm(const Rgb& c) { return ImVec4(c.r, c.g, c.b, 1.0f); }
 } // namespace
 
@@ -205,7 +187,7 @@ void MeasurePanel::draw() {
 void LogPanel::draw() {
     ImGui::BeginChild("log", ImVec2(0, 0), true, ImGuiWindowFlags_HorizontalScrollbar);
     for (const auto& line : gui_.log.lines()) {
-        if (line.level >= log::Level::Error) ImGui::TextColored(ImVec4(1, 0.35f, 0.3f, 1), "%s", line.text.c_str());
+        if (line.level >= log::Level::Error) ImGui::TextColored(kBad, "%s", line.text.c_str());
         else if (line.level == log::Level::Warning) ImGui::TextColored(kWarn, "%s", line.text.c_str());
         else ImGui::TextUnformatted(line.text.c_str());
     }

@@ -5,6 +5,7 @@
 // scripts call too (session/PlanCommands.cpp).
 #include "app/gui/session/PlanCommands.h"
 #include "app/gui/window/Panels.h"
+#include "app/gui/window/Widgets.h"
 
 #include "core/Error.h"
 #include "core/Log.h"
@@ -16,13 +17,6 @@
 #include <cstdio>
 
 namespace irplan::viewer {
-
-namespace {
-const ImVec4 kWarn(1.0f, 0.6f, 0.15f, 1.0f);
-const ImVec4 kBad(1.0f, 0.35f, 0.3f, 1.0f);
-const ImVec4 kGood(0.45f, 0.9f, 0.45f, 1.0f);
-const ImVec4 kHead(0.55f, 0.75f, 1.0f, 1.0f);
-} // namespace
 
 void PlanningPanel::act(const std::function<void()>& action) {
     try {

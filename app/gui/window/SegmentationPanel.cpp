@@ -3,6 +3,7 @@
 // lesion from one click, and the lesion table whose rows move the views to the
 // lesion. PET figures say SUV only when the PET is in SUV.
 #include "app/gui/window/Panels.h"
+#include "app/gui/window/Widgets.h"
 
 #include "core/Error.h"
 #include "core/Log.h"
@@ -10,11 +11,6 @@
 #include <imgui.h>
 
 namespace irplan::viewer {
-
-namespace {
-const ImVec4 kHead(0.55f, 0.75f, 1.0f, 1.0f);
-const ImVec4 kWarn(1.0f, 0.6f, 0.15f, 1.0f);
-} // namespace
 
 void SegmentationPanel::act(const std::function<void()>& action) {
     try {

@@ -1,5 +1,6 @@
 #include "app/gui/session/Tour.h"
 #include "app/gui/window/Panels.h"
+#include "app/gui/window/Widgets.h"
 
 #include "core/Error.h"
 #include "core/Log.h"
@@ -12,7 +13,7 @@ void TeachingPanel::draw() {
     const auto& steps = phantomTour();
     ImGui::TextWrapped("A guided tour of the demo phantom: each step sets up the views and explains what they show.");
     if (!tourFits(viewer_.currentCase().name)) {
-        ImGui::TextColored(ImVec4(1.0f, 0.6f, 0.15f, 1.0f), "The tour is written for the built-in phantom (seed 1).");
+        ImGui::TextColored(kWarn, "The tour is written for the built-in phantom (seed 1).");
         if (ImGui::Button("Generate and open the phantom")) {
             try {
                 viewer_.openPhantom("irplan-phantom", 2.0);
@@ -30,7 +31,7 @@ void TeachingPanel::draw() {
     }
     ImGui::Separator();
     if (step_ < steps.size()) {
-        ImGui::TextColored(ImVec4(0.55f, 0.75f, 1.0f, 1.0f), "%s", steps[step_].title.c_str());
+        ImGui::TextColored(kHead, "%s", steps[step_].title.c_str());
         ImGui::TextWrapped("%s", steps[step_].text.c_str());
         ImGui::Spacing();
         ImGui::BeginDisabled(step_ == 0);
@@ -46,7 +47,7 @@ void TeachingPanel::draw() {
 
 void TeachingPanel::drawComparison() {
     ImGui::Separator();
-    ImGui::TextColored(ImVec4(0.55f, 0.75f, 1.0f, 1.0f), "RFA, MWA and IRE side by side");
+    ImGui::TextColored(kHead, "RFA, MWA and IRE side by side");
     ImGui::TextWrapped("Lesion 2 abuts a 5.3 mm portal-vein branch. One applicator, its tip 10 mm past the centre, three modalities "
                        "(chart zones): radiofrequency (orange), microwave (pink), irreversible electroporation (green). "
                        "Thermal ablation is cooled next to vessels of 3 mm or more; IRE is not.");
