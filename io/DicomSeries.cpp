@@ -33,7 +33,8 @@ const gdcm::Tag kSeriesUid(0x0020, 0x000e), kModality(0x0008, 0x0060), kSeriesDe
     kTotalDose(0x0018, 0x1074), kStartTime(0x0018, 0x1072), kStartDateTime(0x0018, 0x1078),
     kHalfLife(0x0018, 0x1075), kRadiopharmaceutical(0x0018, 0x0031), kNuclideCodeSeq(0x0054, 0x0300),
     kCodeMeaning(0x0008, 0x0104), kWeight(0x0010, 0x1030), kHeight(0x0010, 0x1020), kSex(0x0010, 0x0040),
-    kSeriesDate(0x0008, 0x0021), kSeriesTime(0x0008, 0x0031), kPhotometric(0x0028, 0x0004);
+    kSeriesDate(0x0008, 0x0021), kSeriesTime(0x0008, 0x0031), kPhotometric(0x0028, 0x0004),
+    kContrastAgent(0x0018, 0x0010);
 
 std::string scannerValue(const gdcm::Scanner& s, const std::string& file, const gdcm::Tag& tag) {
     const char* v = s.GetValue(file.c_str(), tag);
@@ -162,6 +163,7 @@ void fillMeta(VolumeMeta& meta, const gdcm::DataSet& ds, const DicomSeriesSummar
     meta.frameOfReferenceUid = series.frameOfReferenceUid;
     meta.studyInstanceUid = dicom::getString(ds, kStudyUid).value_or("");
     meta.patientId = dicom::getString(ds, kPatientId).value_or("");
+    meta.contrastAgent = dicom::getString(ds, kContrastAgent).value_or("");
     meta.units = unitsFor(series.modality, ds);
     if (dicom::getString(ds, kPhotometric).value_or("") == "MONOCHROME1")
         meta.warnings.push_back("PhotometricInterpretation is MONOCHROME1 (inverted grey scale); values are kept as stored");

@@ -31,6 +31,7 @@ struct VolumeMeta {
     std::string seriesInstanceUid;
     std::string seriesDescription;
     std::string frameOfReferenceUid;
+    std::string contrastAgent; // ContrastBolusAgent (0018,0010); empty when absent
     SuvInfo suv;            // meaningful for PET/SPECT
     std::vector<std::string> warnings;
 };

@@ -92,6 +92,7 @@ Json volumeInfoJson(const Volume& v) {
     if (!v.meta.seriesInstanceUid.empty()) j["series_uid"] = v.meta.seriesInstanceUid;
     if (!v.meta.seriesDescription.empty()) j["series_description"] = v.meta.seriesDescription;
     if (!v.meta.frameOfReferenceUid.empty()) j["frame_of_reference_uid"] = v.meta.frameOfReferenceUid;
+    if (!v.meta.contrastAgent.empty()) j["contrast_agent"] = v.meta.contrastAgent;
     j["warnings"] = v.meta.warnings;
     return j;
 }

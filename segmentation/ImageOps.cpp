@@ -241,6 +241,56 @@ size_t countOn(const MaskImage* mask) {
     return c;
 }
 
+FloatImage::Pointer resampleAxial(const FloatImage* image, double inPlane_mm, double slice_mm, float outside) {
+    auto coarse = blockDownsample(image, std::min(inPlane_mm, slice_mm));
+    const auto nc = dims(coarse);
+    // Physical bounding box of the voxel centres.
+    Vec3 lo{1e300, 1e300, 1e300}, hi{-1e300, -1e300, -1e300};
+    for (int c = 0; c < 8; ++c) {
+        const Vec3 q = indexToPoint(coarse, {(c & 1) ? double(nc[0] - 1) : 0.0, (c & 2) ? double(nc[1] - 1) : 0.0,
+                                             (c & 4) ? double(nc[2] - 1) : 0.0});
+        for (int a = 0; a < 3; ++a) {
+            lo[a] = std::min(lo[a], q[a]);
+            hi[a] = std::max(hi[a], q[a]);
+        }
+    }
+    FloatImage::SpacingType sp;
+    for (unsigned a = 0; a < 3; ++a) {
+        const double own = coarse->GetSpacing()[a];
+        sp[a] = std::max(a < 2 ? inPlane_mm : slice_mm, std::min(own, a < 2 ? inPlane_mm : slice_mm));
+    }
+    Region::SizeType size;
+    FloatImage::PointType origin;
+    for (unsigned a = 0; a < 3; ++a) {
+        size[a] = std::max<size_t>(1, size_t(std::floor((hi[int(a)] - lo[int(a)]) / sp[a])) + 1);
+        origin[a] = lo[int(a)];
+    }
+    auto out = FloatImage::New();
+    Region r;
+    r.SetSize(size);
+    out->SetRegions(r);
+    out->SetSpacing(sp);
+    out->SetOrigin(origin);
+    FloatImage::DirectionType d;
+    d.SetIdentity();
+    out->SetDirection(d);
+    out->Allocate();
+    const auto n = dims(out);
+    const float* src = coarse->GetBufferPointer();
+    float* o = out->GetBufferPointer();
+    parallelFor(0, n[2], [&](size_t k) {
+        for (size_t j = 0; j < n[1]; ++j)
+            for (size_t i = 0; i < n[0]; ++i) {
+                const Vec3 q = pointToIndex(coarse, indexToPoint(out, {double(i), double(j), double(k)}));
+                bool inside = true;
+                for (int a = 0; a < 3; ++a)
+                    if (q[a] < -0.5 || q[a] > double(nc[static_cast<size_t>(a)]) - 0.5) inside = false;
+                o[linearIndex(n, i, j, k)] = inside ? static_cast<float>(sampleLinear(src, nc, q)) : outside;
+            }
+    });
+    return out;
+}
+
 MaskImage::Pointer resampleMaskNearest(const MaskImage* mask, const itk::ImageBase<3>* grid) {
     auto out = newMask(grid);
     const auto n = dims(grid);

@@ -94,6 +94,13 @@ MaskImage::Pointer resampleMaskSmooth(const MaskImage* mask, const itk::ImageBas
 FloatImage::Pointer signedDistanceOnGrid(const MaskImage* mask, const itk::ImageBase<3>* grid, const Region& where,
                                          float outsideValue);
 
+// The image on an axis-aligned LPS grid (identity direction: index x grows to
+// the patient's left, y to posterior, z to superior) covering its physical
+// extent, with in-plane spacing `inPlane_mm` and slices `slice_mm` apart
+// (each at least the input's own); block-averaged first, then trilinear.
+// Anatomy-aware steps use it so they never depend on how a file is stored.
+FloatImage::Pointer resampleAxial(const FloatImage* image, double inPlane_mm, double slice_mm, float outside = -1024.0f);
+
 // Trilinear interpolation at a continuous index (clamped to the image).
 double sampleLinear(const float* data, const std::array<size_t, 3>& n, const Vec3& continuousIndex);
 

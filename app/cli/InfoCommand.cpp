@@ -1,8 +1,11 @@
 // irplan info PATH [--json] [--series UID]
 #include "app/cli/CliSupport.h"
 #include "app/cli/CommandRegistry.h"
+#include "core/Error.h"
 #include "io/VolumeIO.h"
 #include "io/VolumeInfo.h"
+#include "segmentation/ContrastPhase.h"
+#include "segmentation/Liver.h"
 
 #include <iostream>
 
@@ -13,7 +16,17 @@ struct InfoOptions {
     std::string path;
     std::string series;
     bool json = false;
+    bool noPhase = false;
 };
+
+bool isCt(const Volume& v) {
+    if (v.meta.units != Units::HU && v.meta.modality != "CT" && v.meta.units != Units::Unknown) return false;
+    try {
+        return seg::imageKindOf(v) == seg::ImageKind::CT;
+    } catch (const Error&) {
+        return false;
+    }
+}
 
 void printText(const Json& j) {
     std::cout << j["path"].get<std::string>() << "\n";
@@ -32,6 +45,12 @@ void printText(const Json& j) {
     } else {
         std::cout << "  SUV        unavailable: " << suv["reason"].get<std::string>() << "\n";
     }
+    if (j.contains("contrast_phase")) {
+        const Json& p = j["contrast_phase"];
+        std::cout << "  phase      " << p["phase"].get<std::string>();
+        if (!p["arterial_timing"].is_null()) std::cout << " (" << p["arterial_timing"].get<std::string>() << ")";
+        std::cout << ", confidence " << p["confidence"] << ": " << p["reason"].get<std::string>() << "\n";
+    }
     for (const auto& w : j["warnings"]) std::cout << "  warning    " << w.get<std::string>() << "\n";
 }
 } // namespace
@@ -43,12 +62,16 @@ void addInfoCommand(CLI::App& app) {
     cmd->add_option("path", opt->path, "DICOM directory or file, NIfTI, NRRD or MetaImage")->required();
     cmd->add_option("--series", opt->series, "SeriesInstanceUID when a DICOM directory holds several series");
     cmd->add_flag("--json", opt->json, "Print JSON");
+    cmd->add_flag("--no-phase", opt->noPhase,
+                  "Do not estimate the contrast phase of a CT (it finds the aorta and the liver: a few seconds)");
     cmd->callback([opt] {
         ReadOptions ro;
         ro.seriesUid = opt->series;
         ro.progress = stderrProgress(true);
         const Volume v = readVolume(opt->path, ro);
-        const Json j = volumeInfoJson(v);
+        Json j = volumeInfoJson(v);
+        if (!opt->noPhase && isCt(v))
+            j["contrast_phase"] = seg::contrastPhaseJson(seg::estimateContrastPhase(v, nullptr, stderrProgress(true)));
         if (opt->json) printJson(j);
         else printText(j);
     });
