@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace irplan::seg {
 
@@ -247,6 +248,63 @@ MaskImage::Pointer refineSurface(const FloatImage* input, const MaskImage* coars
     return out;
 }
 
+// Opening that keeps the part at the seed: erode by r, keep the eroded
+// component at (or nearest to) the seed, dilate it back within `grown`.
+// Null when nothing survives the erosion.
+MaskImage::Pointer openAtSeed(const MaskImage* grown, const Index3& seed, double r_mm) {
+    auto eroded = erode(grown, r_mm);
+    const auto n = dims(grown);
+    const auto& sp = grown->GetSpacing();
+    Index3 start = seed;
+    const auto* e = eroded->GetBufferPointer();
+    if (!e[linearIndex(n, size_t(seed[0]), size_t(seed[1]), size_t(seed[2]))]) {
+        double best = 1e300;
+        for (size_t i = 0; i < n[0] * n[1] * n[2]; ++i) {
+            if (!e[i]) continue;
+            const long x = long(i % n[0]), y = long((i / n[0]) % n[1]), z = long(i / (n[0] * n[1]));
+            const double d2 = std::pow((x - seed[0]) * sp[0], 2) + std::pow((y - seed[1]) * sp[1], 2) +
+                              std::pow((z - seed[2]) * sp[2], 2);
+            if (d2 < best) {
+                best = d2;
+                start = {x, y, z};
+            }
+        }
+        if (best == 1e300) return nullptr;
+    }
+    return andMask(dilate(componentAt(eroded, start), r_mm + 0.01), grown);
+}
+
+// Lets the region follow slow intensity changes across the liver (beam
+// hardening behind the arms, perfusion differences: 30 HU from front to back
+// on a real scan): a voxel within `reach_mm` of the region joins when it is
+// within k SD of the region's own local mean there (12 mm Gaussian), and the
+// front advances until it stops growing. The opening then cuts what leaked
+// through a neck.
+MaskImage::Pointer growLocally(const FloatImage* smooth, const MaskImage* start, const MaskImage* body, const Index3& seed,
+                               double sd, double k, double openRadius_mm, const Progress& progress) {
+    const size_t total = smooth->GetBufferedRegion().GetNumberOfPixels();
+    const float* s = smooth->GetBufferPointer();
+    MaskImage::Pointer region = andMask(start, start);
+    const float tol = static_cast<float>(k * sd);
+    for (int it = 0; it < 12; ++it) {
+        progress.checkCancel();
+        auto mu = localMeanOn(smooth, region, 12.0, std::numeric_limits<float>::quiet_NaN());
+        auto ring = dilate(region, 8.0);
+        const size_t before = countOn(region);
+        auto next = newMask(smooth);
+        auto* nx = next->GetBufferPointer();
+        const float* m = mu->GetBufferPointer();
+        for (size_t i = 0; i < total; ++i)
+            nx[i] = region->GetBufferPointer()[i] ||
+                    (ring->GetBufferPointer()[i] && body->GetBufferPointer()[i] && std::isfinite(m[i]) && std::abs(s[i] - m[i]) < tol);
+        region = componentAt(next, seed);
+        const size_t after = countOn(region);
+        if (after < before + before / 500) break;
+    }
+    auto opened = openAtSeed(region, seed, openRadius_mm);
+    return opened ? opened : region;
+}
+
 } // namespace
 
 const char* imageKindName(ImageKind k) {
@@ -369,42 +427,33 @@ LiverResult segmentLiver(const Volume& image, const LiverOptions& opt) {
         for (size_t i = 0; i < total; ++i) wk[i] = body[i] && s[i] >= lo && s[i] <= hi;
         wk[seedIndex] = 1;
         auto grown = componentAt(window, seed);
-        auto eroded = erode(grown, opt.openRadius_mm);
-        Index3 start = seed;
-        if (!eroded->GetBufferPointer()[seedIndex]) {
-            // The nearest surviving voxel of the eroded region.
-            if (countOn(eroded) == 0)
-                throw Error("no liver found: the region at the seed (" + fmt(median) + " +- " + fmt(sd) + ") is thinner than " +
-                            fmt(2 * opt.openRadius_mm) + " mm");
-            const auto* e = eroded->GetBufferPointer();
-            double best = 1e300;
-            for (size_t i = 0; i < total; ++i) {
-                if (!e[i]) continue;
-                const long x = long(i % n[0]), y = long((i / n[0]) % n[1]), z = long(i / (n[0] * n[1]));
-                const double d2 = std::pow((x - seed[0]) * sp[0], 2) + std::pow((y - seed[1]) * sp[1], 2) +
-                                  std::pow((z - seed[2]) * sp[2], 2);
-                if (d2 < best) {
-                    best = d2;
-                    start = {x, y, z};
-                }
-            }
-        }
-        auto core = componentAt(eroded, start);
-        return andMask(dilate(core, opt.openRadius_mm + 0.01), grown);
+        auto opened = openAtSeed(grown, seed, opt.openRadius_mm);
+        if (!opened)
+            throw Error("no liver found: the region at the seed (" + fmt(median) + " +- " + fmt(sd) + ") is thinner than " +
+                        fmt(2 * opt.openRadius_mm) + " mm");
+        return opened;
     };
     auto opened = growAndOpen(st.median, st.sd);
     progress.update(0.6, "liver: second pass");
     // Second pass with the intensity of the whole first region: the seed's
-    // neighbourhood may be brighter or darker than the rest of the liver.
+    // neighbourhood may be brighter or darker than the rest of the liver. The
+    // statistics come from the interior of the closed, filled first region,
+    // not from the region itself: the window has cut its tails, and an SD
+    // taken inside a window only shrinks (on a real liver the first window
+    // left out a tenth of the parenchyma).
     {
+        auto interior = erode(fillHoles(close(opened, opt.closeRadius_mm)), 5.0);
+        if (countOn(interior) < 1000) interior = opened;
         std::vector<float> values;
-        const auto* o = opened->GetBufferPointer();
+        const auto* o = interior->GetBufferPointer();
         for (size_t i = 0; i < total; ++i)
             if (o[i]) values.push_back(s[i]);
         RobustStats all = robustStats(values);
         all.sd = std::max(all.sd, minSd);
         opened = growAndOpen(all.median, all.sd);
     }
+    progress.update(0.65, "liver: following the liver's own intensity");
+    opened = growLocally(w.smooth, opened, w.body, seed, res.sd, opt.localToleranceSd, opt.openRadius_mm, progress);
     progress.update(0.7, "liver: closing and filling");
     auto closed = close(opened, opt.closeRadius_mm);
     auto filled = fillHolesSlices(fillHoles(closed), voxelAxisClosestTo(coarse, 2));

@@ -32,7 +32,8 @@ struct LiverOptions {
     double workingSpacing_mm = 2.5; // the coarse grid the liver is found on
     double openRadius_mm = 6.0;     // cuts bridges to touching organs thinner than twice this
     double closeRadius_mm = 9.0;    // fills vessels and lesions open to the surface up to ~2x this
-    double toleranceSd = 3.0;       // intensity window: median +- this many robust SDs (smoothed image)
+    double toleranceSd = 3.5;       // intensity window: median +- this many robust SDs (smoothed image)
+    double localToleranceSd = 3.0;  // then: within this many SDs of the region's local mean (slow drifts)
     Progress progress;
 };
 
