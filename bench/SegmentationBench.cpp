@@ -86,8 +86,8 @@ void BM_LesionsCt(benchmark::State& state) {
     Memory mem;
     for (auto _ : state) {
         seg::LesionImages in;
-        in.arterial = &c.p.ctArterial;
-        in.portal = &c.p.ctPortal;
+        in.ct = &c.p.ctArterial;
+        in.otherPhase = &c.p.ctPortal;
         in.liver = c.liver.mask;
         auto r = seg::segmentLesions(in);
         state.counters["lesions"] = double(r.lesions.size());
@@ -105,8 +105,8 @@ void BM_LesionsCtPet(benchmark::State& state) {
         ao.assumeSameFrame = true;
         const seg::AlignedPet pet = seg::alignPetToCt(c.p.pet, c.p.ctArterial, ao);
         seg::LesionImages in;
-        in.arterial = &c.p.ctArterial;
-        in.portal = &c.p.ctPortal;
+        in.ct = &c.p.ctArterial;
+        in.otherPhase = &c.p.ctPortal;
         in.pet = &pet.pet;
         in.liver = c.liver.mask;
         auto r = seg::segmentLesions(in);

@@ -241,6 +241,28 @@ size_t countOn(const MaskImage* mask) {
     return c;
 }
 
+FloatImage::Pointer localMean(const FloatImage* image, const MaskImage* weight, double sigma_mm, float fallback,
+                              float minWeight) {
+    auto num = newFloat(image), den = newFloat(image);
+    const size_t n = image->GetBufferedRegion().GetNumberOfPixels();
+    const float* v = image->GetBufferPointer();
+    const auto* w = weight->GetBufferPointer();
+    float* a = num->GetBufferPointer();
+    float* b = den->GetBufferPointer();
+    for (size_t i = 0; i < n; ++i) {
+        b[i] = w[i] ? 1.0f : 0.0f;
+        a[i] = b[i] * v[i];
+    }
+    num = gaussianSmooth(num, sigma_mm);
+    den = gaussianSmooth(den, sigma_mm);
+    auto out = newFloat(image);
+    float* o = out->GetBufferPointer();
+    a = num->GetBufferPointer();
+    b = den->GetBufferPointer();
+    for (size_t i = 0; i < n; ++i) o[i] = b[i] > minWeight ? a[i] / b[i] : fallback;
+    return out;
+}
+
 FloatImage::Pointer resampleAxial(const FloatImage* image, double inPlane_mm, double slice_mm, float outside) {
     auto coarse = blockDownsample(image, std::min(inPlane_mm, slice_mm));
     const auto nc = dims(coarse);

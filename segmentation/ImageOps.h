@@ -65,6 +65,10 @@ MaskImage::Pointer erode(const MaskImage* mask, double r_mm);
 MaskImage::Pointer open(const MaskImage* mask, double r_mm);
 MaskImage::Pointer close(const MaskImage* mask, double r_mm);
 
+// Closing with a large radius, done on a ~2.5 mm grid (a closing's radius
+// does not need fine voxels) and brought back; the result always holds the mask.
+MaskImage::Pointer closeCoarse(const MaskImage* mask, double r_mm, double workingSpacing_mm = 2.5);
+
 // Connected components (26-connected when `full`, else 6), labelled 1..n in
 // scan order; `sizes[l]` is the voxel count of component l (sizes[0] unused).
 using ComponentImage = itk::Image<std::uint32_t, 3>;
@@ -100,6 +104,12 @@ FloatImage::Pointer signedDistanceOnGrid(const MaskImage* mask, const itk::Image
 // (each at least the input's own); block-averaged first, then trilinear.
 // Anatomy-aware steps use it so they never depend on how a file is stored.
 FloatImage::Pointer resampleAxial(const FloatImage* image, double inPlane_mm, double slice_mm, float outside = -1024.0f);
+
+// Local mean of `image` over the voxels where `weight` is non-zero
+// (normalised Gaussian averaging, sigma in mm); `fallback` where the weight
+// within reach is below minWeight.
+FloatImage::Pointer localMean(const FloatImage* image, const MaskImage* weight, double sigma_mm, float fallback,
+                              float minWeight = 0.05f);
 
 // Trilinear interpolation at a continuous index (clamped to the image).
 double sampleLinear(const float* data, const std::array<size_t, 3>& n, const Vec3& continuousIndex);

@@ -74,27 +74,6 @@ std::vector<Region> labelBoxes(const ComponentImage* cc, size_t labels, double m
 
 } // namespace
 
-FloatImage::Pointer localMean(const FloatImage* image, const MaskImage* weight, double sigma_mm, float fallback) {
-    auto num = newFloat(image), den = newFloat(image);
-    const size_t n = image->GetBufferedRegion().GetNumberOfPixels();
-    const float* v = image->GetBufferPointer();
-    const auto* w = weight->GetBufferPointer();
-    float* a = num->GetBufferPointer();
-    float* b = den->GetBufferPointer();
-    for (size_t i = 0; i < n; ++i) {
-        b[i] = w[i] ? 1.0f : 0.0f;
-        a[i] = b[i] * v[i];
-    }
-    num = gaussianSmooth(num, sigma_mm);
-    den = gaussianSmooth(den, sigma_mm);
-    auto out = newFloat(image);
-    float* o = out->GetBufferPointer();
-    a = num->GetBufferPointer();
-    b = den->GetBufferPointer();
-    for (size_t i = 0; i < n; ++i) o[i] = b[i] > 0.05f ? a[i] / b[i] : fallback;
-    return out;
-}
-
 double elongation(const MaskImage* mask) {
     const auto n = dims(mask);
     const auto* m = mask->GetBufferPointer();
@@ -120,107 +99,6 @@ double elongation(const MaskImage* mask) {
                          ss[4] * k - mx * mz, ss[5] * k - my * mz, e);
     const double small = std::max(std::abs(e[0]), 1e-6), large = std::abs(e[2]);
     return std::sqrt(large / small);
-}
-
-std::vector<MaskImage::Pointer> detectEnhancingLesions(const FloatImage* arterial, const FloatImage* portal,
-                                                       const MaskImage* liver, bool isCt, const LesionOptions& o,
-                                                       Json& method, std::vector<std::string>& warnings) {
-    const auto n = dims(arterial);
-    const size_t total = n[0] * n[1] * n[2];
-    // 1 mm smoothing: CT noise (10-15 HU) drops ~3x, a 10 mm lesion keeps its contrast.
-    auto SA = gaussianSmooth(arterial, 1.0);
-    auto core = erode(liver, 2.0);
-    if (countOn(core) < 1000) core = andMask(liver, liver);
-    const float* sa = SA->GetBufferPointer();
-    std::vector<float> values;
-    for (size_t i = 0; i < total; ++i)
-        if (core->GetBufferPointer()[i]) values.push_back(sa[i]);
-    const RobustStats st = robustStats(values);
-    // Parenchyma-like voxels (no lesion, no vessel) give the local background.
-    const double window = std::max(3.0 * st.sd, isCt ? 15.0 : 0.1 * st.median);
-    auto paren = newMask(arterial);
-    for (size_t i = 0; i < total; ++i)
-        paren->GetBufferPointer()[i] = liver->GetBufferPointer()[i] && std::abs(sa[i] - st.median) < window;
-    auto BA = localMean(SA, paren, 12.0, static_cast<float>(st.median));
-    const double threshold = isCt ? std::max(o.enhancement_hu, 4.0 * st.sd) : std::max(4.0 * st.sd, 0.1 * st.median);
-    method["liver_arterial_median"] = std::round(st.median * 10) / 10;
-    method["liver_arterial_smoothed_sd"] = std::round(st.sd * 100) / 100;
-    method["ct_enhancement_threshold"] = std::string("arterial phase ") + fmt(threshold) + (isCt ? " HU" : "") +
-                                         " above the local parenchyma (max of " + fmt(o.enhancement_hu) +
-                                         " HU and 4 SD of the smoothed liver)";
-    std::vector<char> portalBright(total, 0);
-    if (portal) {
-        auto SP = gaussianSmooth(portal, 1.0);
-        const float* sp = SP->GetBufferPointer();
-        std::vector<float> pv;
-        for (size_t i = 0; i < total; ++i)
-            if (core->GetBufferPointer()[i]) pv.push_back(sp[i]);
-        const RobustStats ps = robustStats(pv);
-        auto pparen = newMask(portal);
-        const double pw = std::max(3.0 * ps.sd, isCt ? 15.0 : 0.1 * ps.median);
-        for (size_t i = 0; i < total; ++i)
-            pparen->GetBufferPointer()[i] = liver->GetBufferPointer()[i] && std::abs(sp[i] - ps.median) < pw;
-        auto BP = localMean(SP, pparen, 12.0, static_cast<float>(ps.median));
-        const float* bp = BP->GetBufferPointer();
-        // Vessels stay bright in the portal phase; NET metastases wash out.
-        for (size_t i = 0; i < total; ++i) portalBright[i] = sp[i] - bp[i] > 0.5 * threshold;
-        method["washout"] = "voxels brighter than the local parenchyma by more than " + fmt(0.5 * threshold) +
-                            " in the portal phase are vessels, not lesions";
-    } else {
-        method["washout"] = "no portal phase: vessels are told apart by shape only";
-    }
-    const float* ba = BA->GetBufferPointer();
-    auto cand = newMask(arterial);
-    auto* cm = cand->GetBufferPointer();
-    for (size_t i = 0; i < total; ++i)
-        cm[i] = liver->GetBufferPointer()[i] && sa[i] - ba[i] > threshold && !portalBright[i];
-    // Cut tubes and necks: vessels up to ~5 mm (3 mm with a portal phase).
-    const double openR = portal ? 1.5 : std::min(2.5, std::max(1.0, 0.5 * o.minDiameter_mm - 0.5));
-    auto opened = open(cand, openR);
-    std::vector<size_t> sizes;
-    auto cc = components(opened, false, &sizes);
-    method["ct_shape"] = "opening of " + fmt(openR) + " mm; components longer than 3x their width are vessels";
-    std::vector<MaskImage::Pointer> lesions;
-    auto liverGrown = dilate(liver, 2.0);
-    auto enhancement = newFloat(arterial);
-    auto allowed = newMask(arterial); // near the liver and not a vessel in the portal phase
-    for (size_t i = 0; i < total; ++i) {
-        enhancement->GetBufferPointer()[i] = sa[i] - ba[i];
-        allowed->GetBufferPointer()[i] = liverGrown->GetBufferPointer()[i] && !portalBright[i];
-    }
-    const std::vector<Region> boxes = labelBoxes(cc, sizes.size(), 8.0);
-    for (std::uint32_t label = 1; label < sizes.size(); ++label) {
-        o.progress.checkCancel();
-        if (equivalentDiameter_mm(sizes[label], arterial) < 0.6 * o.minDiameter_mm) continue;
-        // Work in the component's neighbourhood only.
-        const Region& box = boxes[label];
-        auto ccBox = crop(cc.GetPointer(), box);
-        auto comp = newMask(ccBox);
-        auto* cp = comp->GetBufferPointer();
-        const size_t nb = comp->GetBufferedRegion().GetNumberOfPixels();
-        for (size_t i = 0; i < nb; ++i) cp[i] = ccBox->GetBufferPointer()[i] == label;
-        if (elongation(comp) > 3.0) continue;
-        auto e = crop(enhancement.GetPointer(), box);
-        auto ok = crop(allowed.GetPointer(), box);
-        const float* ev = e->GetBufferPointer();
-        // Delineate at half the lesion's own enhancement, near its core.
-        std::vector<float> inside;
-        for (size_t i = 0; i < nb; ++i)
-            if (cp[i]) inside.push_back(ev[i]);
-        const double level = std::max(0.5 * threshold, 0.5 * robustStats(inside).median);
-        auto near = dilate(comp, 6.0);
-        auto grow = newMask(comp);
-        auto* gm = grow->GetBufferPointer();
-        for (size_t i = 0; i < nb; ++i) gm[i] = near->GetBufferPointer()[i] && ok->GetBufferPointer()[i] && ev[i] > level;
-        auto lesion = fillHoles(componentAt(grow, argmaxIn(crop(SA.GetPointer(), box), comp)));
-        if (equivalentDiameter_mm(countOn(lesion), arterial) < o.minDiameter_mm) continue;
-        if (elongation(lesion) > 3.0) continue;
-        auto full = newMask(arterial);
-        paste(full.GetPointer(), lesion.GetPointer());
-        lesions.push_back(full);
-    }
-    if (lesions.empty()) warnings.push_back("no hyperenhancing lesion found on the arterial phase");
-    return lesions;
 }
 
 std::vector<MaskImage::Pointer> detectPetLesions(const FloatImage* pet, const MaskImage* liver, const LesionOptions& o,

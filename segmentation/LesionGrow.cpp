@@ -1,6 +1,7 @@
 // One-click lesion growing (Lesions.h growLesion).
 #include "core/Error.h"
 #include "segmentation/ImageOps.h"
+#include "segmentation/LesionOutline.h"
 #include "segmentation/Lesions.h"
 #include "segmentation/Liver.h"
 
@@ -81,7 +82,23 @@ GrownLesion growLesion(const Volume& image, const Vec3& seed_mm, const MaskImage
         if (si[a] < -0.5 || si[a] > double(nFull[static_cast<size_t>(a)]) - 0.5)
             throw Error("the seed " + toString(seed_mm) + " mm lies outside " + image.meta.sourcePath);
     GrownLesion out;
-    // Work in a box around the seed; grow it when the lesion reaches its edge.
+    if (kind != ImageKind::PET) {
+        // CT and MR: the star-shaped outline from the point (LesionOutline.h).
+        OutlineOptions oo;
+        const LesionOutline ol = outlineLesion(image.image, seed_mm, liver, oo);
+        if (!ol.ok) throw Error(ol.problem);
+        out.mask = newMask(image.image);
+        paste(out.mask.GetPointer(), ol.mask.GetPointer());
+        out.level = ol.edgeLevel;
+        out.background = ol.parenchymaLevel;
+        out.peak = ol.lesionLevel;
+        out.appearance = ol.sign < 0 ? "hypo" : "hyper";
+        out.rule = std::string(ol.sign < 0 ? "darker" : "brighter") + " than the liver around it (" +
+                   fmt(ol.lesionLevel, 4) + " against " + fmt(ol.parenchymaLevel, 4) + "); edge where 30% of that " +
+                   "contrast is left, " + fmt(ol.volume_ml, 3) + " mL";
+        return out;
+    }
+    // PET/SPECT: work in a box around the seed; grow it when the lesion reaches its edge.
     for (double reach = 45.0; reach <= 95.0; reach += 25.0) {
         o.progress.checkCancel();
         Region r;
@@ -198,6 +215,7 @@ GrownLesion growLesion(const Volume& image, const Vec3& seed_mm, const MaskImage
         out.level = level;
         out.background = bg;
         out.peak = peak;
+        out.appearance = "pet-avid";
         return out;
     }
     throw Error("the region grown from the seed " + toString(seed_mm, 1) +

@@ -231,6 +231,11 @@ Json lesionJson(const LesionMeasurement& m) {
     Json j;
     j["id"] = m.id;
     j["source"] = m.source;
+    j["appearance"] = m.appearance.empty() ? Json() : Json(m.appearance);
+    j["phase"] = m.phase.empty() ? Json() : Json(m.phase);
+    j["confidence"] = m.confidence ? Json(std::round(*m.confidence * 100.0) / 100.0) : Json();
+    j["status"] = m.status.empty() ? Json("target") : Json(m.status);
+    if (!m.evidence.empty()) j["evidence"] = m.evidence;
     j["centre_mm"] = {round2(m.centre_mm.x), round2(m.centre_mm.y), round2(m.centre_mm.z)};
     j["volume_ml"] = std::round(m.volume_ml * 1000.0) / 1000.0;
     j["longest_axial_diameter_mm"] = round2(m.longestAxialDiameter_mm);

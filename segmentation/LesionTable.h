@@ -19,6 +19,12 @@ namespace irplan::seg {
 struct LesionMeasurement {
     int id = 0;
     std::string source; // "ct", "pet", "seed"
+    // How it was found (automatic CT/MR detection, FocalLesions.h; empty otherwise).
+    std::string appearance;             // "hypo", "hyper", "heterogeneous", "cyst-like", "pet-avid"
+    std::string phase;                  // contrast phase of the image it was seen on
+    std::optional<double> confidence;   // 0..1
+    std::string status;                 // "target" (planned), "to confirm" (below the confidence to plan), "not a target"
+    Json evidence = Json::object();     // contrast (HU, noise units), size, sphericity, ...
     Vec3 centre_mm;
     double volume_ml = 0;
     double longestAxialDiameter_mm = 0;

@@ -2,7 +2,9 @@
 
 #include "core/Error.h"
 #include "core/Log.h"
+#include "segmentation/FocalLesions.h"
 #include "segmentation/ImageOps.h"
+#include "segmentation/LesionOutline.h"
 
 #include <algorithm>
 #include <chrono>
@@ -25,6 +27,10 @@ std::string fmt(double v, int precision = 1) {
 // Transpl Surg 1999); the bounds leave room for hepatomegaly and partial coverage.
 constexpr double kMinLiver_ml = 400.0;
 constexpr double kMaxLiver_ml = 5000.0;
+// Local growth (growLocally) may follow the liver's intensity this far beyond
+// the region its global window found, and this many SDs from its median.
+constexpr double kMaxDrift_mm = 25.0;
+constexpr double kMaxDriftSd = 6.0;
 
 struct Working {
     FloatImage::Pointer smooth;   // working grid, smoothed
@@ -69,25 +75,6 @@ Working prepare(const FloatImage* coarse, ImageKind kind) {
     if (xs.size() < 100) throw Error("no body found in the image (is it empty or all air?)");
     w.bodyCentreX = percentile(xs, 50);
     return w;
-}
-
-// Normalised Gaussian average of `image` over the voxels of `where`.
-FloatImage::Pointer localMeanOn(const FloatImage* image, const MaskImage* where, double sigma_mm, float fallback) {
-    const size_t n = image->GetBufferedRegion().GetNumberOfPixels();
-    auto num = newFloat(image), den = newFloat(image);
-    for (size_t i = 0; i < n; ++i) {
-        const float w = where->GetBufferPointer()[i] ? 1.0f : 0.0f;
-        den->GetBufferPointer()[i] = w;
-        num->GetBufferPointer()[i] = w * image->GetBufferPointer()[i];
-    }
-    num = gaussianSmooth(num, sigma_mm);
-    den = gaussianSmooth(den, sigma_mm);
-    auto out = newFloat(image);
-    for (size_t i = 0; i < n; ++i) {
-        const float w = den->GetBufferPointer()[i];
-        out->GetBufferPointer()[i] = w > 0.02f ? num->GetBufferPointer()[i] / w : fallback;
-    }
-    return out;
 }
 
 struct SeedChoice {
@@ -200,8 +187,8 @@ MaskImage::Pointer refineSurface(const FloatImage* input, const MaskImage* coars
         };
         wInC = weightOf(inShell);
         wOutC = weightOf(outShell);
-        muInC = localMeanOn(coarseSmooth, inShell, 8.0, static_cast<float>(mu));
-        muOutC = localMeanOn(coarseSmooth, outShell, 8.0, static_cast<float>(mu));
+        muInC = localMean(coarseSmooth, inShell, 8.0, static_cast<float>(mu), 0.02f);
+        muOutC = localMean(coarseSmooth, outShell, 8.0, static_cast<float>(mu), 0.02f);
     }
     progress.update(0.3, "liver: refining the surface");
     const Region box = regionCovering(input, coarse, boundingRegion(coarse, 0.0), 15.0);
@@ -281,14 +268,20 @@ MaskImage::Pointer openAtSeed(const MaskImage* grown, const Index3& seed, double
 // front advances until it stops growing. The opening then cuts what leaked
 // through a neck.
 MaskImage::Pointer growLocally(const FloatImage* smooth, const MaskImage* start, const MaskImage* body, const Index3& seed,
-                               double sd, double k, double openRadius_mm, const Progress& progress) {
+                               double median, double sd, double k, double openRadius_mm, const Progress& progress) {
     const size_t total = smooth->GetBufferedRegion().GetNumberOfPixels();
     const float* s = smooth->GetBufferPointer();
     MaskImage::Pointer region = andMask(start, start);
     const float tol = static_cast<float>(k * sd);
+    // Guards against walking into a neighbour (heart through the diaphragm,
+    // spleen at the left lobe's tip, partial volume at every edge): never more
+    // than kMaxDrift_mm beyond the window's region, never beyond kMaxDriftSd of
+    // the liver's own median.
+    const auto reach = dilate(start, kMaxDrift_mm);
+    const float lo = static_cast<float>(median - kMaxDriftSd * sd), hi = static_cast<float>(median + kMaxDriftSd * sd);
     for (int it = 0; it < 12; ++it) {
         progress.checkCancel();
-        auto mu = localMeanOn(smooth, region, 12.0, std::numeric_limits<float>::quiet_NaN());
+        auto mu = localMean(smooth, region, 12.0, std::numeric_limits<float>::quiet_NaN(), 0.02f);
         auto ring = dilate(region, 8.0);
         const size_t before = countOn(region);
         auto next = newMask(smooth);
@@ -296,13 +289,62 @@ MaskImage::Pointer growLocally(const FloatImage* smooth, const MaskImage* start,
         const float* m = mu->GetBufferPointer();
         for (size_t i = 0; i < total; ++i)
             nx[i] = region->GetBufferPointer()[i] ||
-                    (ring->GetBufferPointer()[i] && body->GetBufferPointer()[i] && std::isfinite(m[i]) && std::abs(s[i] - m[i]) < tol);
+                    (ring->GetBufferPointer()[i] && reach->GetBufferPointer()[i] && body->GetBufferPointer()[i] &&
+                     s[i] > lo && s[i] < hi && std::isfinite(m[i]) && std::abs(s[i] - m[i]) < tol);
         region = componentAt(next, seed);
         const size_t after = countOn(region);
         if (after < before + before / 500) break;
     }
     auto opened = openAtSeed(region, seed, openRadius_mm);
     return opened ? opened : region;
+}
+
+// Tumours at the liver's surface fall outside the parenchyma's intensity
+// window and are open to the outside, so neither the closing nor the hole
+// filling brings them in (on a real CT two 2-3 cm metastases were 40-60%
+// outside the mask). Lesions darker than the liver are looked for where
+// closing the liver's dents would reach (FocalLesions.h) and each one found
+// joins the liver with its outline. Bright findings are left out: at the
+// liver's edge they are the IVC and the portal vein at the hilum.
+void includeLesions(const Volume& image, LiverResult& res, const Progress& progress) {
+    FocalOptions fo;
+    fo.isCt = true;
+    fo.progress = progress;
+    // Only where the parenchyma mask may have cut something off: outside its
+    // core (lesions deep inside are holes, filled already).
+    OutlineOptions oo;
+    const Region box = boundingRegion(res.mask, 20.0);
+    auto liverC = crop(res.mask.GetPointer(), box);
+    auto bound = lesionBound(crop(image.image.GetPointer(), box), liverC, oo);
+    auto core = erode(liverC, 3.0);
+    auto regionC = newMask(liverC);
+    const size_t nb = regionC->GetBufferedRegion().GetNumberOfPixels();
+    for (size_t i = 0; i < nb; ++i)
+        regionC->GetBufferPointer()[i] = bound->GetBufferPointer()[i] && !core->GetBufferPointer()[i];
+    auto region = newMask(res.mask);
+    paste(region.GetPointer(), regionC.GetPointer());
+    const FocalDetection det = detectFocalLesions(image.image, res.mask, region, nullptr, nullptr, fo);
+    auto* m = res.mask->GetBufferPointer();
+    size_t added = 0, lesions = 0;
+    for (const auto& f : det.findings) {
+        if (f.outline.sign > 0 || f.confidence < 0.3) continue;
+        auto full = newMask(res.mask);
+        paste(full.GetPointer(), f.outline.mask.GetPointer());
+        const size_t n = full->GetBufferedRegion().GetNumberOfPixels();
+        size_t here = 0;
+        for (size_t i = 0; i < n; ++i)
+            if (full->GetBufferPointer()[i] && !m[i]) {
+                m[i] = 1;
+                ++here;
+            }
+        added += here;
+        lesions += here > 0;
+    }
+    if (added) {
+        res.mask = fillHoles(res.mask);
+        res.lesionsIncluded = int(lesions);
+        res.lesionVolumeIncluded_ml = double(added) * voxelVolume_mm3(res.mask) / 1000.0;
+    }
 }
 
 } // namespace
@@ -453,7 +495,9 @@ LiverResult segmentLiver(const Volume& image, const LiverOptions& opt) {
         opened = growAndOpen(all.median, all.sd);
     }
     progress.update(0.65, "liver: following the liver's own intensity");
-    opened = growLocally(w.smooth, opened, w.body, seed, res.sd, opt.localToleranceSd, opt.openRadius_mm, progress);
+    if (opt.localToleranceSd > 0)
+        opened = growLocally(w.smooth, opened, w.body, seed, res.median, res.sd, opt.localToleranceSd, opt.openRadius_mm,
+                             progress);
     progress.update(0.7, "liver: closing and filling");
     auto closed = close(opened, opt.closeRadius_mm);
     auto filled = fillHolesSlices(fillHoles(closed), voxelAxisClosestTo(coarse, 2));
@@ -463,7 +507,8 @@ LiverResult segmentLiver(const Volume& image, const LiverOptions& opt) {
                     " +- " + fmt(st.sd) + ") measures " + fmt(coarseMl, 0) + " mL, outside the plausible " +
                     fmt(kMinLiver_ml, 0) + "-" + fmt(kMaxLiver_ml, 0) + " mL (give a seed inside the liver with --seed x,y,z)");
     progress.update(0.85, "liver: back to the image grid");
-    res.mask = refineSurface(input, filled, w.smooth, res.median, res.sd, progress.sub(0.85, 1.0));
+    res.mask = refineSurface(input, filled, w.smooth, res.median, res.sd, progress.sub(0.85, 0.9));
+    if (kind == ImageKind::CT && opt.includeLesions) includeLesions(image, res, progress.sub(0.9, 1.0));
     res.volume_ml = double(countOn(res.mask)) * voxelVolume_mm3(input) / 1000.0;
     if (res.volume_ml < kMinLiver_ml)
         throw Error("no liver found: only " + fmt(res.volume_ml, 0) + " mL survived on the image grid");

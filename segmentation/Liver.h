@@ -7,7 +7,8 @@
 // a robust intensity window on a ~2.5 mm working grid, cut from touching organs
 // by a morphological opening, then closed and hole-filled so intrahepatic
 // vessels and lesions belong to it, and finally brought back onto the input
-// grid with a smooth surface.
+// grid with a smooth surface. On CT, tumours at the surface (open to the
+// outside, so no closing or hole filling reaches them) are found and added.
 #include "core/Geometry.h"
 #include "core/Progress.h"
 #include "io/Volume.h"
@@ -32,8 +33,9 @@ struct LiverOptions {
     double workingSpacing_mm = 2.5; // the coarse grid the liver is found on
     double openRadius_mm = 6.0;     // cuts bridges to touching organs thinner than twice this
     double closeRadius_mm = 9.0;    // fills vessels and lesions open to the surface up to ~2x this
-    double toleranceSd = 3.5;       // intensity window: median +- this many robust SDs (smoothed image)
+    double toleranceSd = 3.0;       // intensity window: median +- this many robust SDs (smoothed image)
     double localToleranceSd = 3.0;  // then: within this many SDs of the region's local mean (slow drifts)
+    bool includeLesions = true;     // CT: tumours at the surface join the liver (FocalLesions.h)
     Progress progress;
 };
 
@@ -47,6 +49,8 @@ struct LiverResult {
     double windowLow = 0, windowHigh = 0;
     std::string imageKind;      // "CT" or "MR"
     double seconds = 0;
+    int lesionsIncluded = 0;             // lesions at the surface added to the mask
+    double lesionVolumeIncluded_ml = 0;  // and the volume they added
     std::vector<std::string> warnings;
 };
 

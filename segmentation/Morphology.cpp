@@ -131,6 +131,20 @@ MaskImage::Pointer close(const MaskImage* mask, double r_mm) {
     return erode(d, r_mm);
 }
 
+MaskImage::Pointer closeCoarse(const MaskImage* mask, double r_mm, double workingSpacing_mm) {
+    auto f = newFloat(mask);
+    const size_t n = mask->GetBufferedRegion().GetNumberOfPixels();
+    for (size_t i = 0; i < n; ++i) f->GetBufferPointer()[i] = mask->GetBufferPointer()[i] ? 1.0f : 0.0f;
+    auto coarse = blockDownsample(f, workingSpacing_mm);
+    auto m = newMask(coarse);
+    const size_t nc = coarse->GetBufferedRegion().GetNumberOfPixels();
+    for (size_t i = 0; i < nc; ++i) m->GetBufferPointer()[i] = coarse->GetBufferPointer()[i] > 0.25f;
+    auto closed = resampleMaskNearest(close(m, r_mm), mask);
+    auto* o = closed->GetBufferPointer();
+    for (size_t i = 0; i < n; ++i) o[i] = o[i] || mask->GetBufferPointer()[i];
+    return closed;
+}
+
 ComponentImage::Pointer components(const MaskImage* mask, bool full, std::vector<size_t>* sizes) {
     auto out = ComponentImage::New();
     out->CopyInformation(mask);

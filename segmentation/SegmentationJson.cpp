@@ -21,6 +21,8 @@ Json liverJson(const LiverResult& r, const std::string& source) {
     j["units"] = r.imageKind == "CT" ? "HU" : "signal";
     j["method"] = "region growing in median +- 3 robust SD on a ~2.5 mm grid, opening, closing, hole filling";
     j["seconds"] = r.seconds;
+    j["lesions_included"] = r.lesionsIncluded;
+    j["lesion_volume_included_ml"] = std::round(r.lesionVolumeIncluded_ml * 10.0) / 10.0;
     j["warnings"] = r.warnings;
     return j;
 }

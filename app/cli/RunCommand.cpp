@@ -27,9 +27,12 @@ void addRunCommand(CLI::App& app) {
     CLI::App* cmd = app.add_subcommand(
         "run", "The whole job: register PET/MR onto the CT (quality gate), segment liver, lesions and vessels, "
                "auto-plan every lesion, write CASE_DIR/case.json and the report");
-    cmd->add_option("--ct", o->p.ct, "Planning CT, late arterial phase (DICOM directory, NIfTI, NRRD, MetaImage)")
+    cmd->add_option("--ct", o->p.ct, "Planning CT in any contrast phase, measured from the image (DICOM directory, NIfTI, NRRD, MetaImage)")
         ->required();
-    cmd->add_option("--portal", o->p.portal, "Portal venous CT on the same grid (vessels, lesion washout)");
+    cmd->add_option("--portal", o->p.portal, "A second contrast phase on the same grid, usually portal venous (vessels, "
+                                             "lesion washout); its phase is measured too");
+    cmd->add_option("--min-confidence", o->p.minConfidence, "Plan only lesions found with at least this confidence "
+                                                             "(0-1, default 0.5); the others are listed to confirm");
     cmd->add_option("--pet", o->p.pet, "PET (SUV when its tags allow), registered onto the CT");
     cmd->add_option("--mr", o->p.mr, "MR, registered onto the CT (display only)");
     cmd->add_option("--out", o->out, "Case folder (case.json, segmentation/, registrations/, plans/, report/)")

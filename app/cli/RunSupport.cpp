@@ -77,6 +77,7 @@ Json runAndReport(const RunRequest& request) {
     j["case"] = res.caseFile.string();
     j["registration_verdict"] = res.registrationVerdict;
     j["lesions"] = res.lesions;
+    j["lesions_to_confirm"] = res.toConfirm;
     j["planned"] = res.planned;
     j["seconds"] = res.seconds;
     j["warnings"] = res.warnings;
@@ -91,8 +92,9 @@ Json runAndReport(const RunRequest& request) {
             std::snprintf(line, sizeof line, "  %-16s %-6s %6.1f s  ", s.name.c_str(), s.status.c_str(), s.seconds);
             std::cout << line << s.detail << "\n";
         }
-        std::printf("  pipeline total %.1f s: %d lesion(s), %d planned, registration %s\n", res.seconds, res.lesions,
-                    res.planned, res.registrationVerdict.empty() ? "not run" : res.registrationVerdict.c_str());
+        std::printf("  pipeline total %.1f s: %d lesion(s) to plan, %d to confirm, %d planned, registration %s\n",
+                    res.seconds, res.lesions, res.toConfirm, res.planned,
+                    res.registrationVerdict.empty() ? "not run" : res.registrationVerdict.c_str());
         std::cout.flush();
     }
     if (r.report) j["report"] = writeCaseReport(r, progress.sub(0.85, 1.0));

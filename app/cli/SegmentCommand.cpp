@@ -84,16 +84,17 @@ void runVessels(const VesselCliOptions& o) {
 }
 
 struct LesionCliOptions {
-    std::string ct, portal, pet, liver, out, registration, modality;
+    std::string ct, portal, pet, liver, vessels, out, registration, modality, phase, portalPhase;
     std::vector<std::string> seeds;
     int liverLabel = 0;
     double minDiameter_mm = 5.0;
+    double minConfidence = 0.5;
     bool sameFrame = false, quiet = false;
 };
 
 void runLesions(const LesionCliOptions& o) {
     if (o.ct.empty() && o.pet.empty()) throw Error("give at least one image: --ct, or --pet (PET or SPECT)");
-    if (!o.portal.empty() && o.ct.empty()) throw Error("--portal needs the arterial phase as --ct");
+    if (!o.portal.empty() && o.ct.empty()) throw Error("--portal (a second contrast phase) needs the first as --ct");
     const std::filesystem::path out(o.out);
     std::vector<Vec3> seeds;
     for (const auto& s : o.seeds) seeds.push_back(parseVec3(s));
@@ -143,14 +144,26 @@ void runLesions(const LesionCliOptions& o) {
         liver = lr.mask;
         liverFrom = "segmented automatically on " + o.ct + " (" + std::to_string(int(lr.volume_ml)) + " mL), written to liver.nii.gz";
     }
+    MaskImage::Pointer vessels;
+    if (!o.vessels.empty()) {
+        const std::filesystem::path vp = std::filesystem::is_directory(o.vessels)
+                                             ? std::filesystem::path(o.vessels) / "vessels.nii.gz"
+                                             : std::filesystem::path(o.vessels);
+        vessels = seg::maskFromLabels(readLabelMap(vp), vp.string(), 0);
+        if (!seg::sameGrid(vessels, gridVolume.image)) throw Error("the vessel mask " + vp.string() + " is not on the CT's grid");
+    }
     seg::LesionImages images;
-    images.arterial = o.ct.empty() ? nullptr : &ct;
-    images.portal = o.portal.empty() ? nullptr : &portal;
+    images.ct = o.ct.empty() ? nullptr : &ct;
+    images.otherPhase = o.portal.empty() ? nullptr : &portal;
     images.pet = o.pet.empty() ? nullptr : &pet;
     images.liver = liver;
+    images.vessels = vessels;
+    images.ctPhase = o.phase;
+    images.otherPhaseName = o.portalPhase;
     images.seeds_mm = seeds;
     seg::LesionOptions opt;
     opt.minDiameter_mm = o.minDiameter_mm;
+    opt.minConfidence = o.minConfidence;
     opt.progress = o.liver.empty() && !o.ct.empty() ? progress.sub(0.3, 1.0) : progress;
     seg::LesionResult r = seg::segmentLesions(images, opt);
     if (!liverFrom.empty()) r.method["liver"] = liverFrom;
@@ -183,10 +196,18 @@ void addSegmentCommand(CLI::App& app) {
     liver->callback([lo] { runLiver(*lo); });
 
     auto eo = std::make_shared<LesionCliOptions>();
-    CLI::App* lesions = cmd->add_subcommand("lesions", "Liver lesions from arterial CT (washout with --portal), MR, PET/SPECT "
-                                                       "and seeds -> DIR/lesions.nii.gz, lesions.json");
-    lesions->add_option("--ct", eo->ct, "Late arterial CT (or contrast MR with --modality MR); defines the output grid");
-    lesions->add_option("--portal", eo->portal, "Portal venous CT on the same grid (washout tells lesions from vessels)");
+    CLI::App* lesions = cmd->add_subcommand("lesions", "Liver lesions from CT in any contrast phase (a second phase with --portal), "
+                                                       "MR, PET/SPECT and seeds -> DIR/lesions.nii.gz, lesions.json");
+    lesions->add_option("--ct", eo->ct, "Contrast CT in any phase (or MR with --modality MR); defines the output grid");
+    lesions->add_option("--portal", eo->portal, "A second contrast phase on the same grid (usually portal venous: washout "
+                                                "tells arterial lesions from vessels)");
+    lesions->add_option("--phase", eo->phase, "Contrast phase of --ct (non-contrast, arterial, portal-venous, delayed); "
+                                              "measured from the image when absent");
+    lesions->add_option("--portal-phase", eo->portalPhase, "Contrast phase of --portal; measured when absent");
+    lesions->add_option("--vessels", eo->vessels, "Segmented vessels on the CT's grid (irplan segment vessels: its folder or "
+                                                  "vessels.nii.gz); bright blobs on them are not lesions");
+    lesions->add_option("--min-confidence", eo->minConfidence, "Findings at or above this confidence (0-1) are targets; "
+                                                                "below it they are listed to confirm (default 0.5)");
     lesions->add_option("--pet", eo->pet, "PET or SPECT (SUV when its tags allow, else its own units)");
     lesions->add_option("--liver", eo->liver, "Liver mask on the CT's grid (or the PET's without CT); found automatically on --ct when absent");
     lesions->add_option("--liver-label", eo->liverLabel, "Use only this label of --liver (e.g. 5 for TotalSegmentator's liver)");

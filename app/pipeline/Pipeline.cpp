@@ -10,6 +10,7 @@
 #include "registration/Masks.h"
 #include "registration/Presets.h"
 #include "registration/Register.h"
+#include "segmentation/ContrastPhase.h"
 #include "segmentation/ImageOps.h"
 #include "segmentation/Lesions.h"
 #include "segmentation/Liver.h"
@@ -37,6 +38,13 @@ double secondsSince(Clock::time_point t0) { return std::chrono::duration<double>
 constexpr int kLiverLabel = 1;
 constexpr int kVesselLabel = 2;
 constexpr int kLesionBase = 100;
+
+std::string describePhase(const seg::ContrastPhase& p) {
+    char c[16];
+    std::snprintf(c, sizeof c, "%.2f", p.confidence);
+    return p.phase + (p.arterialTiming.empty() ? "" : " (" + p.arterialTiming + ")") + ", confidence " + c + " (" +
+           p.reason + ")";
+}
 
 std::string verdictRank(const std::string& a, const std::string& b) {
     auto rank = [](const std::string& v) { return v == "fail" ? 3 : v == "warn" ? 2 : v == "pass" ? 1 : 0; };
@@ -207,14 +215,14 @@ PipelineResult Runner::run() {
                     ", not HU: give the planning CT as --ct");
     if (ct.meta.modality.empty()) ct.meta.modality = "CT";
     if (ct.meta.units == Units::Unknown) ct.meta.units = Units::HU;
-    setVolume(case_, caseVolumeOf("ct", "ct", o_.portal.empty() ? "" : "arterial", o_.ct, ct));
+    setVolume(case_, caseVolumeOf("ct", "ct", "", o_.ct, ct));
     Volume portal, pet, mr;
     if (!o_.portal.empty()) {
         portal = readVolume(o_.portal);
         if (!seg::sameGrid(portal.image, ct.image))
             throw Error("--portal " + o_.portal + " is not on the grid of --ct " + o_.ct +
                         " (size, spacing, origin or direction differ); register it first");
-        setVolume(case_, caseVolumeOf("ct_portal", "ct", "portal", o_.portal, portal));
+        setVolume(case_, caseVolumeOf("ct_portal", "ct", "", o_.portal, portal));
     }
     if (!o_.pet.empty()) {
         pet = readVolume(o_.pet);
@@ -231,20 +239,47 @@ PipelineResult Runner::run() {
     step("read", "done", t, std::to_string(case_.volumes.size()) + " volume(s)");
     P.checkCancel();
 
-    // 2. Liver (on the portal phase when there is one: the liver is brightest and most uniform there).
+    // 2. Liver (on --portal when there is one: a later phase shows the liver
+    // brightest and most uniform). Tumours at its surface join it in step 5.
     t = Clock::now();
     seg::LiverOptions lo;
-    lo.progress = P.sub(0.03, 0.12);
-    const seg::LiverResult liver = seg::segmentLiver(o_.portal.empty() ? ct : portal, lo);
+    lo.progress = P.sub(0.03, 0.10);
+    lo.includeLesions = false;
+    seg::LiverResult liver = seg::segmentLiver(o_.portal.empty() ? ct : portal, lo);
     const fs::path segDir = o_.caseDir / "segmentation";
     files::ensureDirectory(segDir);
-    writeMask(liver.mask, segDir / "liver.nii.gz");
-    files::writeTextAtomic(segDir / "liver.json",
-                           seg::liverJson(liver, o_.portal.empty() ? o_.ct : o_.portal).dump(2) + "\n");
     for (const auto& w : liver.warnings) warn("liver: " + w);
-    char buf[160];
+    char buf[400];
     std::snprintf(buf, sizeof buf, "%.0f mL", liver.volume_ml);
     step("liver", "done", t, buf);
+    P.checkCancel();
+
+    // The contrast phase of each CT, measured (never assumed from the order of the inputs).
+    t = Clock::now();
+    const seg::ContrastPhase ctPhase = seg::estimateContrastPhase(ct, liver.mask, P.sub(0.10, 0.11));
+    std::optional<seg::ContrastPhase> portalPhase;
+    if (!o_.portal.empty()) portalPhase = seg::estimateContrastPhase(portal, liver.mask, P.sub(0.11, 0.12));
+    {
+        CaseVolume v = *case_.volume("ct");
+        v.phase = ctPhase.phase;
+        v.extra["contrast_phase"] = seg::contrastPhaseJson(ctPhase);
+        setVolume(case_, v);
+        std::string detail = "CT: " + describePhase(ctPhase);
+        if (portalPhase) {
+            CaseVolume pv = *case_.volume("ct_portal");
+            pv.phase = portalPhase->phase;
+            pv.extra["contrast_phase"] = seg::contrastPhaseJson(*portalPhase);
+            setVolume(case_, pv);
+            detail += "; second CT: " + describePhase(*portalPhase);
+        }
+        step("contrast phase", ctPhase.phase == "unknown" ? "warn" : "done", t, detail);
+        if (ctPhase.phase == "unknown" || ctPhase.phase == "non-contrast")
+            warn("the CT looks " + ctPhase.phase + " (" + ctPhase.reason +
+                 "): focal liver lesions are poorly seen without contrast; check every finding");
+        if (ctPhase.confidence < 0.4 && ctPhase.phase != "unknown")
+            warn("the contrast phase of the CT (" + ctPhase.phase + ") is uncertain (confidence " +
+                 std::to_string(ctPhase.confidence).substr(0, 4) + "): " + ctPhase.reason);
+    }
     P.checkCancel();
 
     // 3. Registrations, through the quality gate.
@@ -278,7 +313,36 @@ PipelineResult Runner::run() {
     }
     P.checkCancel();
 
-    // 4. Lesions (arterial CT, portal washout, registered PET).
+    // 4. Vessels, on the later phase when there are two (portal and hepatic
+    // veins both fill), before the lesions: bright blobs on them are not lesions.
+    t = Clock::now();
+    const bool vesselsOnPortal = portalPhase && (portalPhase->phase == "portal-venous" || portalPhase->phase == "delayed" ||
+                                                 ctPhase.phase == "arterial" || ctPhase.phase == "non-contrast");
+    const Volume& vesselCt = vesselsOnPortal ? portal : ct;
+    const std::string vesselSource = vesselsOnPortal ? o_.portal : o_.ct;
+    seg::VesselOptions vo;
+    vo.progress = P.sub(0.45, 0.58);
+    seg::VesselResult vessels;
+    std::string vesselFailure;
+    try {
+        vessels = seg::segmentVessels(vesselCt, liver.mask, vo);
+        writeMask(vessels.mask, segDir / "vessels.nii.gz");
+        writeLabelMap(vessels.branchLabels, segDir / "vessel_branches.nii.gz");
+        files::writeTextAtomic(segDir / "vessels.json", seg::vesselsJson(vessels, vesselSource).dump(1) + "\n");
+        for (const auto& w : vessels.warnings) warn("vessels: " + w);
+        step("vessels", "done", t, std::to_string(vessels.branches.size()) + " branches");
+    } catch (const Cancelled&) {
+        throw;
+    } catch (const Error& e) {
+        // Lesions and plans go on, but nothing may look as if it had been checked against vessels.
+        vesselFailure = e.what();
+        warn("vessels could not be segmented (" + vesselFailure + "): lesions are judged without them, and NO heat-sink "
+             "or vessel-path check was possible for any plan");
+        step("vessels", "failed", t, vesselFailure);
+    }
+    P.checkCancel();
+
+    // 5. Lesions (every CT phase given, the registered PET), judged against the vessels.
     t = Clock::now();
     Volume petOnCt;
     if (petTransform) {
@@ -287,40 +351,54 @@ PipelineResult Runner::run() {
         petOnCt = seg::alignPetToCt(pet, ct, ao).pet;
     }
     seg::LesionImages images;
-    images.arterial = &ct;
-    images.portal = o_.portal.empty() ? nullptr : &portal;
+    images.ct = &ct;
+    images.otherPhase = o_.portal.empty() ? nullptr : &portal;
     images.pet = petTransform ? &petOnCt : nullptr;
     images.liver = liver.mask;
+    images.vessels = vessels.mask; // null when the vessels could not be segmented
+    images.ctPhase = ctPhase.phase;
+    if (portalPhase) images.otherPhaseName = portalPhase->phase;
     seg::LesionOptions lesOpt;
-    lesOpt.progress = P.sub(0.45, 0.55);
+    lesOpt.minConfidence = o_.minConfidence;
+    lesOpt.progress = P.sub(0.58, 0.70);
     seg::LesionResult lesions = seg::segmentLesions(images, lesOpt);
+    // The liver keeps the tumours found at its surface.
+    if (lesions.liver) {
+        liver.mask = lesions.liver;
+        liver.volume_ml = double(seg::countOn(liver.mask)) * seg::voxelVolume_mm3(liver.mask) / 1000.0;
+        liver.lesionVolumeIncluded_ml = lesions.liverAdded_ml;
+    }
+    writeMask(liver.mask, segDir / "liver.nii.gz");
+    files::writeTextAtomic(segDir / "liver.json",
+                           seg::liverJson(liver, o_.portal.empty() ? o_.ct : o_.portal).dump(2) + "\n");
     writeLabelMap(lesions.labels, segDir / "lesions.nii.gz");
     Json lj = seg::lesionsJson(lesions);
-    lj["inputs"] = {{"ct", o_.ct}, {"portal", o_.portal}, {"pet", o_.pet}, {"liver", "segmentation/liver.nii.gz"}};
+    lj["inputs"] = {{"ct", o_.ct}, {"portal", o_.portal}, {"pet", o_.pet}, {"liver", "segmentation/liver.nii.gz"},
+                    {"vessels", "segmentation/vessels.nii.gz"}};
     if (petTransform) lj["inputs"]["pet_registration"] = petTransform->directory;
     files::writeTextAtomic(segDir / "lesions.json", lj.dump(2) + "\n");
     for (const auto& w : lesions.warnings) warn("lesions: " + w);
-    // Without a portal phase (washout) or a PET, enhancing vessel pieces look like
-    // lesions on an arterial CT alone (measured on the phantom: 62 candidates for 5 lesions).
-    if (o_.portal.empty() && o_.pet.empty())
-        warn("lesions were found on the arterial CT alone: without a portal phase (washout) or a PET, enhancing "
-             "vessels can look like lesions. Check every lesion before trusting its plan");
-    result_.lesions = static_cast<int>(lesions.lesions.size());
-    step("lesions", result_.lesions ? "done" : "warn", t, std::to_string(result_.lesions) + " lesion(s)");
-    if (result_.lesions == 0) warn("no lesion was found in the liver: nothing to plan");
+    int targets = 0, toConfirm = 0;
+    for (const auto& m : lesions.lesions) {
+        targets += m.status == "target";
+        toConfirm += m.status == "to confirm";
+    }
+    // Bright blobs on an arterial CT alone: without a later phase (washout)
+    // or a PET, enhancing vessel pieces can look like lesions.
+    if (ctPhase.phase == "arterial" && o_.portal.empty() && o_.pet.empty() && targets > 0)
+        warn("lesions were found on an arterial CT alone: without a later phase (washout) or a PET, enhancing vessels "
+             "can look like lesions. Check every lesion before trusting its plan");
+    result_.lesions = targets;
+    result_.toConfirm = toConfirm;
+    std::snprintf(buf, sizeof buf, "%d target(s) (confidence >= %.2f), %d to confirm, looked for on the %s CT%s", targets,
+                  o_.minConfidence, toConfirm, ctPhase.phase.c_str(),
+                  portalPhase ? (" and the " + portalPhase->phase + " CT").c_str() : "");
+    step("lesions", targets ? "done" : "warn", t, buf);
+    if (targets == 0)
+        warn(toConfirm ? "no lesion reached the confidence to plan (" + std::to_string(toConfirm) +
+                             " finding(s) to confirm in the viewer): nothing planned"
+                       : "no lesion was found in the liver: nothing to plan");
     P.checkCancel();
-
-    // 5. Vessels (portal venous phase when there is one).
-    t = Clock::now();
-    seg::VesselOptions vo;
-    vo.progress = P.sub(0.55, 0.70);
-    const seg::VesselResult vessels = seg::segmentVessels(o_.portal.empty() ? ct : portal, liver.mask, vo);
-    writeMask(vessels.mask, segDir / "vessels.nii.gz");
-    writeLabelMap(vessels.branchLabels, segDir / "vessel_branches.nii.gz");
-    files::writeTextAtomic(segDir / "vessels.json",
-                           seg::vesselsJson(vessels, o_.portal.empty() ? o_.ct : o_.portal).dump(1) + "\n");
-    for (const auto& w : vessels.warnings) warn("vessels: " + w);
-    step("vessels", "done", t, std::to_string(vessels.branches.size()) + " branches");
 
     const LabelImage::Pointer labels = combinedLabels(liver.mask, vessels.mask, lesions.labels);
     writeLabelMap(labels, segDir / "labels.nii.gz");
@@ -339,18 +417,22 @@ PipelineResult Runner::run() {
                           Json::object()};
     for (const auto& m : lesions.lesions) sLes.legend[m.id] = "lesion " + std::to_string(m.id);
     setSegmentation(case_, sLes);
-    CaseSegmentation sVes{"vessels", "vessels", "segmentation/vessels.nii.gz", "ct", {{1, "vessel"}},
-                          "segmentation/vessels.json", Json::object()};
-    setSegmentation(case_, sVes);
+    if (vesselFailure.empty()) {
+        CaseSegmentation sVes{"vessels", "vessels", "segmentation/vessels.nii.gz", "ct", {{1, "vessel"}},
+                              "segmentation/vessels.json", Json::object()};
+        setSegmentation(case_, sVes);
+    }
     save("running");
     P.checkCancel();
 
     // 6. Plans: every lesion, auto-proposed with the default device, chart model.
-    const planning::VesselTree tree = planning::loadVessels(segDir / "vessels.json");
+    const planning::VesselTree tree =
+        vesselFailure.empty() ? planning::loadVessels(segDir / "vessels.json") : planning::VesselTree{};
     std::shared_ptr<const planning::RiskMaps> risk;
     const size_t nLesions = lesions.lesions.size();
     for (size_t i = 0; i < nLesions; ++i) {
         const int k = lesions.lesions[i].id;
+        if (lesions.lesions[i].status != "target") continue; // to confirm first: never planned automatically
         t = Clock::now();
         const Progress pp = P.sub(0.70 + 0.30 * i / nLesions, 0.70 + 0.30 * (i + 1) / nLesions);
         const std::string stepName = "plan lesion " + std::to_string(k);
@@ -397,6 +479,12 @@ PipelineResult Runner::run() {
                 warn("lesion " + std::to_string(k) + ": " + std::to_string(e.heatSinkWarnings.size()) +
                      " heat-sink warning(s): vessels >= 3 mm near the lesion may shrink the zone on their side (see "
                      "the plan)");
+            if (!vesselFailure.empty()) {
+                warn("lesion " + std::to_string(k) + ": planned WITHOUT vessels (their segmentation failed): heat sink "
+                     "and vessel crossings were not checked");
+                step(stepName, "warn", t, std::string(buf) + "; no vessel checks (vessels not segmented)");
+                continue;
+            }
             step(stepName, e.pathsSafe() && best.marginReached ? "done" : "warn", t, buf);
         } catch (const Cancelled&) {
             throw;

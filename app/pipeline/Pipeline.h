@@ -18,8 +18,8 @@
 namespace irplan::pipeline {
 
 struct PipelineOptions {
-    std::string ct;     // late arterial CT (or the only CT): defines the planning grid
-    std::string portal; // portal venous CT on the same grid (vessels; washout for lesions)
+    std::string ct;     // the planning CT, any contrast phase (measured, ContrastPhase.h): defines the grid
+    std::string portal; // a second phase on the same grid (usually portal venous: vessels, washout)
     std::string pet;    // PET (SUV when its tags allow)
     std::string mr;     // MR, registered onto the CT for display only
     std::filesystem::path caseDir;
@@ -29,6 +29,9 @@ struct PipelineOptions {
     // ablations are still proposed by the auto-planner when one zone is too small.
     std::string deviceId = "mwa-single-14g";
     double margin_mm = 5.0; // DOMAIN.md: 5-10 mm ablative margin; 5 mm minimum
+    // Lesions found at or above this confidence are planned; the others are
+    // listed "to confirm" in the case, the viewer and the report.
+    double minConfidence = 0.5;
     std::string petPreset = "pet-ct-rigid";
     std::string mrPreset = "mr-ct";
     // The PET/CT presets sample the liver grown by 10 mm (registration/README.md).
@@ -51,7 +54,8 @@ struct PipelineResult {
     std::vector<PipelineStep> steps;
     std::string registrationVerdict; // worst verdict over the registrations ("" when none ran)
     std::vector<std::string> warnings;
-    int lesions = 0;
+    int lesions = 0;    // targets (confident enough to plan)
+    int toConfirm = 0;  // findings below the confidence to plan
     int planned = 0;
     double seconds = 0;
 };

@@ -67,7 +67,7 @@ TEST(LesionTable, BecquerelPerMillilitreIsNeverCalledSuv) {
     pet.meta.suv.reason = "no RadionuclideTotalDose";
     pet.image = test::renderImage({80, 80, 60}, {1, 1, 1}, [](const Vec3& p) { return norm(p) <= 8.0 ? 30000.0 : 5000.0; });
     seg::LesionImages in;
-    in.arterial = &ct;
+    in.ct = &ct;
     in.pet = &pet;
     in.seeds_mm = {{1, 0, 0}};
     const seg::LesionResult r = seg::segmentLesions(in);
@@ -103,7 +103,7 @@ TEST(Cancel, LongStepsStopWhenCancelled) {
     seg::LesionOptions eo;
     eo.progress = cancelled;
     seg::LesionImages in;
-    in.arterial = &ct;
+    in.ct = &ct;
     in.seeds_mm = {{0, 0, 0}};
     EXPECT_THROW(seg::segmentLesions(in, eo), Cancelled);
 }

@@ -71,8 +71,8 @@ TEST_F(SegPhantomTest, LiverFromASeedMatchesTheAutomaticOne) {
 
 TEST_F(SegPhantomTest, LesionsOnArterialAndPortalCt) {
     seg::LesionImages in;
-    in.arterial = &P().ctArterial;
-    in.portal = &P().ctPortal;
+    in.ct = &P().ctArterial;
+    in.otherPhase = &P().ctPortal;
     in.liver = liverArterial().mask;
     const seg::LesionResult r = seg::segmentLesions(in);
     size_t matched = 0;
@@ -98,8 +98,8 @@ TEST_F(SegPhantomTest, LesionsOnArterialAndPortalCt) {
 TEST_F(SegPhantomTest, SubtleLesionFoundFromPet) {
     const Volume pet = petOnCtGrid();
     seg::LesionImages in;
-    in.arterial = &P().ctArterial;
-    in.portal = &P().ctPortal;
+    in.ct = &P().ctArterial;
+    in.otherPhase = &P().ctPortal;
     in.pet = &pet;
     in.liver = liverArterial().mask;
     const seg::LesionResult r = seg::segmentLesions(in);

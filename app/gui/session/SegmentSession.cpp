@@ -107,7 +107,7 @@ void SegmentSession::runLesions(const std::vector<Vec3>& seeds, const std::strin
             petOnGrid.image = seg::resampleOnGrid(pet->image.GetPointer(), ct->image.GetPointer(), ctToPet);
         }
         seg::LesionImages in;
-        in.arterial = ct.get();
+        in.ct = ct.get();
         in.pet = pet ? (ct ? &petOnGrid : pet.get()) : nullptr;
         in.liver = liver.GetPointer();
         in.seeds_mm = seeds;
