@@ -172,6 +172,11 @@ FocalDetection detectFocalLesions(const FloatImage* fullImage, const MaskImage* 
             reject(ol.problem);
             continue;
         }
+        if (o.darkOnly && ol.sign > 0) {
+            reject("brighter than the liver only in this later phase: a vessel that filled late (lesions show in the "
+                   "arterial phase)");
+            continue;
+        }
         FocalFinding f;
         f.outline = ol;
         f.scale_mm = c.scale_mm;

@@ -60,6 +60,10 @@ struct FocalOptions {
     bool isCt = true;
     double candidateThreshold = 4.0;   // noise units (LesionCandidates.h)
     size_t maxCandidates = 60;         // strongest first; the rest are noise
+    // Only lesions darker than the liver (a later phase looked at beside an
+    // arterial one: what is bright there and was not in the arterial phase is
+    // a vessel that filled late).
+    bool darkOnly = false;
     Progress progress;
 };
 

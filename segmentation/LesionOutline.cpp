@@ -255,7 +255,7 @@ LesionOutline outlineLesion(const FloatImage* image, const Vec3& point_mm, const
             return out;
         }
         const int sign = ml > par.median ? 1 : -1;
-        double t = par.median + o.edgeFraction * (ml - par.median);
+        double t = par.median + (sign < 0 ? o.edgeFraction : o.edgeFractionBright) * (ml - par.median);
         if (std::abs(t - par.median) < o.minEdgeSd * sdp) t = par.median + sign * o.minEdgeSd * sdp;
         out.sign = sign;
         out.edgeLevel = t;

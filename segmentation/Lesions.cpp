@@ -137,6 +137,7 @@ LesionResult segmentLesions(const LesionImages& in, const LesionOptions& o) {
             fo.progress = progress.sub(0.1 + 0.4 * pi / passes.size(), 0.1 + 0.4 * (pi + 1) / passes.size());
             // The washout test compares an arterial image with a later phase only.
             const bool washout = pass.other && pass.phase == "arterial";
+            fo.darkOnly = pi > 0 && passes[0].phase == "arterial";
             const FocalDetection det = detectFocalLesions(pass.image->image, in.liver, nullptr, in.vessels,
                                                           washout ? pass.other->image.GetPointer() : nullptr, fo);
             Json m = det.method;

@@ -4,6 +4,8 @@
 #include "core/Log.h"
 #include "segmentation/FocalLesions.h"
 #include "segmentation/ImageOps.h"
+
+#include <itkGradientAnisotropicDiffusionImageFilter.h>
 #include "segmentation/LesionOutline.h"
 
 #include <algorithm>
@@ -31,6 +33,9 @@ constexpr double kMaxLiver_ml = 5000.0;
 // the region its global window found, and this many SDs from its median.
 constexpr double kMaxDrift_mm = 25.0;
 constexpr double kMaxDriftSd = 6.0;
+// Gradient anisotropic diffusion on the working grid (Perona-Malik as in ITK).
+constexpr unsigned kDiffusionIterations = 8;
+constexpr double kDiffusionConductance = 1.0;
 
 struct Working {
     FloatImage::Pointer smooth;   // working grid, smoothed
@@ -40,11 +45,28 @@ struct Working {
     double rangeLow = 0, rangeHigh = 0; // intensities that may be liver
 };
 
+FloatImage::Pointer edgePreservingSmooth(const FloatImage* coarse) {
+    using Filter = itk::GradientAnisotropicDiffusionImageFilter<FloatImage, FloatImage>;
+    auto f = Filter::New();
+    f->SetInput(coarse);
+    f->SetNumberOfIterations(kDiffusionIterations);
+    const double hMin = std::min({coarse->GetSpacing()[0], coarse->GetSpacing()[1], coarse->GetSpacing()[2]});
+    f->SetTimeStep(0.9 * hMin / 16.0); // stable below h / 2^(N+1) in 3D
+    f->SetConductanceParameter(kDiffusionConductance);
+    f->Update();
+    FloatImage::Pointer out = f->GetOutput();
+    out->DisconnectPipeline();
+    return out;
+}
+
 Working prepare(const FloatImage* coarse, ImageKind kind) {
     Working w;
     // Smoothing over ~0.6 working voxels on top of the block average: the
     // noise of low-dose CT drops ~2x more, edges blur by less than a voxel.
-    w.smooth = gaussianSmooth(coarse, 0.6 * std::max({coarse->GetSpacing()[0], coarse->GetSpacing()[1], coarse->GetSpacing()[2]}));
+    // Edge-preserving smoothing: noise inside organs drops while the steps
+    // between them (liver against muscle, 25 HU in the arterial phase) stay,
+    // so the intensity window does not have to widen to the noise.
+    w.smooth = edgePreservingSmooth(coarse);
     const auto n = dims(coarse);
     const size_t total = n[0] * n[1] * n[2];
     const float* s = w.smooth->GetBufferPointer();
@@ -278,6 +300,25 @@ MaskImage::Pointer growLocally(const FloatImage* smooth, const MaskImage* start,
     // than kMaxDrift_mm beyond the window's region, never beyond kMaxDriftSd of
     // the liver's own median.
     const auto reach = dilate(start, kMaxDrift_mm);
+    // The region grows from where `start` is (the opening may have moved it off the seed).
+    Index3 anchor = seed;
+    {
+        const auto n = dims(start);
+        const auto& sp = start->GetSpacing();
+        if (!start->GetBufferPointer()[linearIndex(n, size_t(seed[0]), size_t(seed[1]), size_t(seed[2]))]) {
+            double best = 1e300;
+            for (size_t i = 0; i < total; ++i) {
+                if (!start->GetBufferPointer()[i]) continue;
+                const long x = long(i % n[0]), y = long((i / n[0]) % n[1]), z = long(i / (n[0] * n[1]));
+                const double d2 = std::pow((x - seed[0]) * sp[0], 2) + std::pow((y - seed[1]) * sp[1], 2) +
+                                  std::pow((z - seed[2]) * sp[2], 2);
+                if (d2 < best) {
+                    best = d2;
+                    anchor = {x, y, z};
+                }
+            }
+        }
+    }
     const float lo = static_cast<float>(median - kMaxDriftSd * sd), hi = static_cast<float>(median + kMaxDriftSd * sd);
     for (int it = 0; it < 12; ++it) {
         progress.checkCancel();
@@ -291,11 +332,11 @@ MaskImage::Pointer growLocally(const FloatImage* smooth, const MaskImage* start,
             nx[i] = region->GetBufferPointer()[i] ||
                     (ring->GetBufferPointer()[i] && reach->GetBufferPointer()[i] && body->GetBufferPointer()[i] &&
                      s[i] > lo && s[i] < hi && std::isfinite(m[i]) && std::abs(s[i] - m[i]) < tol);
-        region = componentAt(next, seed);
+        region = componentAt(next, anchor);
         const size_t after = countOn(region);
         if (after < before + before / 500) break;
     }
-    auto opened = openAtSeed(region, seed, openRadius_mm);
+    auto opened = openAtSeed(region, anchor, openRadius_mm);
     return opened ? opened : region;
 }
 

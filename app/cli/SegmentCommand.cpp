@@ -140,9 +140,15 @@ void runLesions(const LesionCliOptions& o) {
         seg::LiverOptions lo;
         lo.progress = progress.sub(0.0, 0.3);
         if (!o.modality.empty()) lo.kind = seg::imageKindFromName(o.modality);
-        const seg::LiverResult lr = seg::segmentLiver(ct, lo);
+        // As `irplan run`: on the second phase when there is one (a later phase
+        // shows the liver brightest and most uniform); its tumours join it
+        // when the lesions are found.
+        lo.includeLesions = false;
+        const bool onPortal = !o.portal.empty();
+        const seg::LiverResult lr = seg::segmentLiver(onPortal ? portal : ct, lo);
         liver = lr.mask;
-        liverFrom = "segmented automatically on " + o.ct + " (" + std::to_string(int(lr.volume_ml)) + " mL), written to liver.nii.gz";
+        liverFrom = "segmented automatically on " + (onPortal ? o.portal : o.ct) + " (" + std::to_string(int(lr.volume_ml)) +
+                    " mL with the lesions found at its surface), written to liver.nii.gz";
     }
     MaskImage::Pointer vessels;
     if (!o.vessels.empty()) {
@@ -170,7 +176,7 @@ void runLesions(const LesionCliOptions& o) {
     if (!alignment.is_null()) r.method["pet_alignment"] = alignment;
     files::ensureDirectory(out);
     writeLabelMap(r.labels, out / "lesions.nii.gz");
-    if (o.liver.empty() && liver) writeMask(liver, out / "liver.nii.gz");
+    if (o.liver.empty() && r.liver) writeMask(r.liver, out / "liver.nii.gz");
     Json j = seg::lesionsJson(r);
     Json sources = Json::object();
     sources["ct"] = o.ct;
