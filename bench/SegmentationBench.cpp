@@ -1,10 +1,12 @@
 // Segmentation figures on the clinical-size phantom (512 x 512 x 300 CT,
 // 0.78 x 0.78 x 1.0 mm): liver, lesions (CT, CT + PET) and vessels, each with
 // its time and peak memory. Goals (issue 4): vessels <= 20 s and <= 3 GB;
-// liver and lesions <= 10 s, on 2 cores.
+// liver and lesions <= 10 s, on 2 cores; (issue 11) detection on one phase
+// <= 10 s, one click <= 1 s.
 #include "bench/BenchSupport.h"
 #include "phantom/Phantom.h"
 #include "segmentation/Lesions.h"
+#include "segmentation/ImageOps.h"
 #include "segmentation/Liver.h"
 #include "segmentation/PetAlignment.h"
 #include "segmentation/Vessels.h"
@@ -95,6 +97,39 @@ void BM_LesionsCt(benchmark::State& state) {
     mem.report(state);
 }
 BENCHMARK(BM_LesionsCt)->Unit(benchmark::kSecond)->Iterations(1);
+
+// Issue 11 goal: detection <= 10 s on a 512 x 512 x 300 CT, one phase (the
+// portal-venous one: candidates, outlines, judgement), 2 cores.
+void BM_DetectOnePhase(benchmark::State& state) {
+    const auto& c = clinical();
+    Memory mem;
+    for (auto _ : state) {
+        seg::LesionImages in;
+        in.ct = state.range(0) ? &c.p.ctArterial : &c.p.ctPortal;
+        in.liver = c.liver.mask;
+        auto r = seg::segmentLesions(in);
+        state.counters["findings"] = double(r.lesions.size());
+        const Json& d = r.method["detection"];
+        if (d.contains("seconds"))
+            for (const auto& [k, v] : d["seconds"].items()) state.counters[k + "_s"] = v.get<double>();
+    }
+    mem.report(state);
+}
+BENCHMARK(BM_DetectOnePhase)->Arg(0)->Arg(1)->ArgNames({"arterial"})->Unit(benchmark::kSecond)->Iterations(1);
+
+// Issue 11 goal: one click <= 1 s (outline from a point in the lesion).
+void BM_OneClick(benchmark::State& state) {
+    const auto& c = clinical();
+    const auto& lesion = c.p.anatomy.lesions[size_t(state.range(0))];
+    Memory mem;
+    for (auto _ : state) {
+        auto g = seg::growLesion(c.p.ctArterial, lesion.centre, c.liver.mask, {});
+        state.counters["voxels"] = double(seg::countOn(g.mask));
+    }
+    state.counters["lesion_diameter_mm"] = lesion.diameter;
+    mem.report(state);
+}
+BENCHMARK(BM_OneClick)->Arg(0)->Arg(2)->ArgNames({"lesion"})->Unit(benchmark::kMillisecond)->Iterations(3);
 
 void BM_LesionsCtPet(benchmark::State& state) {
     const auto& c = clinical();

@@ -22,25 +22,6 @@ std::string fmt(double v, int precision = 0) {
 
 double clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
 
-// Voxels of `cropMask` that are on in `full` (another crop of the same grid, or the grid itself).
-size_t overlapCount(const MaskImage* cropMask, const MaskImage* full) {
-    const auto n = dims(cropMask);
-    const auto nf = dims(full);
-    // The crop's voxel (0,0,0) is the other image's voxel at the crop's origin (same lattice).
-    const Vec3 o = pointToIndex(full, indexToPoint(cropMask, {0, 0, 0}));
-    const long ox = std::lround(o.x), oy = std::lround(o.y), oz = std::lround(o.z);
-    size_t count = 0;
-    for (size_t k = 0; k < n[2]; ++k)
-        for (size_t j = 0; j < n[1]; ++j)
-            for (size_t i = 0; i < n[0]; ++i) {
-                if (!cropMask->GetBufferPointer()[linearIndex(n, i, j, k)]) continue;
-                const long x = ox + long(i), y = oy + long(j), z = oz + long(k);
-                if (x < 0 || y < 0 || z < 0 || x >= long(nf[0]) || y >= long(nf[1]) || z >= long(nf[2])) continue;
-                count += full->GetBufferPointer()[linearIndex(nf, size_t(x), size_t(y), size_t(z))] != 0;
-            }
-    return count;
-}
-
 // Share of the crop mask's voxels whose raw value is below -20 HU.
 double fatFraction(const FloatImage* image, const MaskImage* cropMask) {
     const auto n = dims(cropMask);
@@ -58,14 +39,6 @@ double fatFraction(const FloatImage* image, const MaskImage* cropMask) {
                 fat += image->GetBufferPointer()[linearIndex(nf, size_t(x), size_t(y), size_t(z))] < -20.0f;
             }
     return all ? double(fat) / double(all) : 0.0;
-}
-
-bool insideMask(const MaskImage* m, const Vec3& p) {
-    const auto n = dims(m);
-    const Vec3 q = pointToIndex(m, p);
-    const long x = std::lround(q.x), y = std::lround(q.y), z = std::lround(q.z);
-    if (x < 0 || y < 0 || z < 0 || x >= long(n[0]) || y >= long(n[1]) || z >= long(n[2])) return false;
-    return m->GetBufferPointer()[linearIndex(n, size_t(x), size_t(y), size_t(z))] != 0;
 }
 
 // Median of `image` over the crop mask's voxels and over a shell 3-10 mm around it (in `liver`).
@@ -161,7 +134,7 @@ FocalDetection detectFocalLesions(const FloatImage* fullImage, const MaskImage* 
         const BlobCandidate& c = cands[ci];
         bool partOf = false;
         for (const auto& f : det.findings)
-            if (insideMask(f.outline.mask, c.centre_mm)) partOf = true;
+            if (maskAt(f.outline.mask, c.centre_mm)) partOf = true;
         if (partOf) continue;
         auto reject = [&](const std::string& why) { det.rejected.push_back({c.centre_mm, why}); };
         OutlineOptions oo = base;
@@ -209,7 +182,7 @@ FocalDetection detectFocalLesions(const FloatImage* fullImage, const MaskImage* 
         // Overlap with a lesion already found: the same lesion seen again.
         bool same = false;
         for (const auto& g : det.findings)
-            if (overlapCount(ol.mask, g.outline.mask) * 3 > countOn(ol.mask)) same = true;
+            if (overlapVoxels(ol.mask, g.outline.mask) * 3 > countOn(ol.mask)) same = true;
         if (same) continue;
         f.elongation = elongation(ol.mask);
         if (f.elongation > 3.0) {
@@ -217,7 +190,7 @@ FocalDetection detectFocalLesions(const FloatImage* fullImage, const MaskImage* 
             continue;
         }
         if (vessels) {
-            f.vesselFraction = double(overlapCount(ol.mask, vessels)) / double(std::max<size_t>(1, countOn(ol.mask)));
+            f.vesselFraction = double(overlapVoxels(ol.mask, vessels)) / double(std::max<size_t>(1, countOn(ol.mask)));
             if (ol.sign > 0 && f.vesselFraction > 0.3) {
                 reject("bright and " + fmt(100 * f.vesselFraction) + "% on the segmented vessels: a vessel");
                 continue;

@@ -241,6 +241,21 @@ size_t countOn(const MaskImage* mask) {
     return c;
 }
 
+size_t overlapVoxels(const MaskImage* a, const MaskImage* b) {
+    size_t count = 0;
+    const auto* q = b->GetBufferPointer();
+    forEachOnIn(a, b, [&](size_t i) { count += q[i] != 0; });
+    return count;
+}
+
+bool maskAt(const MaskImage* m, const Vec3& p) {
+    const auto n = dims(m);
+    const Vec3 q = pointToIndex(m, p);
+    const long x = std::lround(q.x), y = std::lround(q.y), z = std::lround(q.z);
+    if (x < 0 || y < 0 || z < 0 || x >= long(n[0]) || y >= long(n[1]) || z >= long(n[2])) return false;
+    return m->GetBufferPointer()[linearIndex(n, size_t(x), size_t(y), size_t(z))] != 0;
+}
+
 FloatImage::Pointer localMean(const FloatImage* image, const MaskImage* weight, double sigma_mm, float fallback,
                               float minWeight) {
     auto num = newFloat(image), den = newFloat(image);

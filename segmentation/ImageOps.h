@@ -39,6 +39,16 @@ typename TImage::Pointer crop(const TImage* image, const Region& region);
 template <class TImage>
 void paste(TImage* whole, const TImage* part);
 
+// Calls f(i) with the linear index in `grid` of every non-zero voxel of
+// `part`, a mask on the same voxel lattice as `grid` (a crop of it, or it);
+// voxels of `part` outside `grid` are skipped.
+template <class F>
+void forEachOnIn(const MaskImage* part, const itk::ImageBase<3>* grid, F f);
+// Non-zero voxels of `a` that are non-zero in `b` too (same lattice, any crops).
+size_t overlapVoxels(const MaskImage* a, const MaskImage* b);
+// Whether the voxel nearest to `p` (mm) is non-zero (false outside the image).
+bool maskAt(const MaskImage* m, const Vec3& p);
+
 // Bounding region of the non-zero voxels grown by margin_mm and clipped to the
 // image; an empty region (size 0) when the mask is empty.
 Region boundingRegion(const MaskImage* mask, double margin_mm);

@@ -52,4 +52,27 @@ void paste(TImage* whole, const TImage* part) {
         }
 }
 
+template <class F>
+void forEachOnIn(const MaskImage* part, const itk::ImageBase<3>* grid, F f) {
+    const auto size = part->GetLargestPossibleRegion().GetSize();
+    const auto full = grid->GetLargestPossibleRegion().GetSize();
+    typename MaskImage::IndexType start;
+    grid->TransformPhysicalPointToIndex(part->GetOrigin(), start);
+    const auto* src = part->GetBufferPointer();
+    for (size_t k = 0; k < size[2]; ++k) {
+        const long z = start[2] + static_cast<long>(k);
+        if (z < 0 || z >= static_cast<long>(full[2])) continue;
+        for (size_t j = 0; j < size[1]; ++j) {
+            const long y = start[1] + static_cast<long>(j);
+            if (y < 0 || y >= static_cast<long>(full[1])) continue;
+            for (size_t i = 0; i < size[0]; ++i) {
+                if (!src[i + size[0] * (j + size[1] * k)]) continue;
+                const long x = start[0] + static_cast<long>(i);
+                if (x < 0 || x >= static_cast<long>(full[0])) continue;
+                f(static_cast<size_t>(x) + full[0] * (static_cast<size_t>(y) + full[1] * static_cast<size_t>(z)));
+            }
+        }
+    }
+}
+
 } // namespace irplan::seg

@@ -46,21 +46,6 @@ Json findingEvidence(const FocalFinding& f, const FocalDetection& det) {
             {"inner_spread", round1(o.innerSpread)}};
 }
 
-MaskImage::Pointer onFullGrid(const MaskImage* part, const itk::ImageBase<3>* grid) {
-    auto full = newMask(grid);
-    paste(full.GetPointer(), part);
-    return full;
-}
-
-bool overlaps(const MaskImage* a, const MaskImage* b) {
-    const size_t n = a->GetBufferedRegion().GetNumberOfPixels();
-    const auto* p = a->GetBufferPointer();
-    const auto* q = b->GetBufferPointer();
-    for (size_t i = 0; i < n; ++i)
-        if (p[i] && q[i]) return true;
-    return false;
-}
-
 } // namespace
 
 LesionResult segmentLesions(const LesionImages& in, const LesionOptions& o) {
@@ -150,12 +135,12 @@ LesionResult segmentLesions(const LesionImages& in, const LesionOptions& o) {
             m["rejected_candidates"] = rej;
             res.method[pi == 0 ? "detection" : "detection_other_phase"] = m;
             for (const auto& f : det.findings) {
-                auto full = onFullGrid(f.outline.mask, grid);
+                const MaskImage::Pointer full = f.outline.mask; // a crop of the grid
                 bool merged = false;
                 // A lesion seen in both phases is one lesion (findings of one
                 // phase are distinct already).
                 for (auto& g : found)
-                    if (g.pass != pi && overlaps(g.mask, full)) {
+                    if (g.pass != pi && overlapVoxels(g.mask, full) > 0) {
                         g.note += (g.note.empty() ? "" : "; ") + std::string("also seen in the ") + fo.phase + " phase";
                         merged = true;
                     }
@@ -179,10 +164,10 @@ LesionResult segmentLesions(const LesionImages& in, const LesionOptions& o) {
             auto liverCrop = crop(in.liver, box);
             auto p = crop(pet.image.GetPointer(), box);
             for (auto& m : detectPetLesions(p, liverCrop, o, res.method, &liverBackground, res.warnings)) {
-                auto full = onFullGrid(m, grid);
+                const MaskImage::Pointer full = m; // a crop of the grid (the liver's box)
                 bool merged = false;
                 for (auto& f : found)
-                    if ((f.source == "ct" || f.source == "mr") && overlaps(f.mask, full)) {
+                    if ((f.source == "ct" || f.source == "mr") && overlapVoxels(f.mask, full) > 0) {
                         f.note += (f.note.empty() ? "" : "; ") + std::string("also seen on PET");
                         // PET uptake confirms a CT finding.
                         if (f.confidence) f.confidence = std::max(*f.confidence, o.minConfidence);
@@ -219,7 +204,7 @@ LesionResult segmentLesions(const LesionImages& in, const LesionOptions& o) {
         const long x = std::lround(ci.x), y = std::lround(ci.y), z = std::lround(ci.z);
         if (x >= 0 && y >= 0 && z >= 0 && x < long(n[0]) && y < long(n[1]) && z < long(n[2]))
             for (auto& f : found)
-                if (f.mask->GetBufferPointer()[linearIndex(n, size_t(x), size_t(y), size_t(z))]) inside = &f;
+                if (maskAt(f.mask, seed)) inside = &f;
         if (inside) {
             // The user points at it: a finding to confirm becomes a target.
             if (inside->status != "target") {
@@ -268,13 +253,13 @@ LesionResult segmentLesions(const LesionImages& in, const LesionOptions& o) {
     std::vector<std::string> sources;
     for (const auto& f : found) {
         const auto id = static_cast<LabelImage::PixelType>(kept.size() + 1);
-        const auto* m = f.mask->GetBufferPointer();
         size_t painted = 0;
-        for (size_t i = 0; i < total; ++i)
-            if (m[i] && !lab[i]) {
+        forEachOnIn(f.mask, grid, [&](size_t i) {
+            if (!lab[i]) {
                 lab[i] = id;
                 ++painted;
             }
+        });
         if (painted == 0) continue;
         kept.push_back(f);
         sources.push_back(f.source);
@@ -288,14 +273,19 @@ LesionResult segmentLesions(const LesionImages& in, const LesionOptions& o) {
         for (const auto& f : found) {
             if (f.source != "ct" && f.source != "mr" && f.source != "seed") continue;
             if (f.appearance == "hyper" && f.status != "target") continue; // bright at the edge: the IVC, the hilum
-            const auto* m = f.mask->GetBufferPointer();
-            for (size_t i = 0; i < total; ++i)
-                if (m[i] && !lv[i]) {
+            forEachOnIn(f.mask, grid, [&](size_t i) {
+                if (!lv[i]) {
                     lv[i] = 1;
                     ++added;
                 }
+            });
         }
-        if (added) res.liver = fillHoles(res.liver);
+        if (added) {
+            // Holes closed in the liver's box only (a full-size CT is 80 M voxels).
+            const Region box = boundingRegion(res.liver, 2.0);
+            auto filled = fillHoles(crop(res.liver.GetPointer(), box).GetPointer());
+            paste(res.liver.GetPointer(), filled.GetPointer());
+        }
         res.liverAdded_ml = double(countOn(res.liver) - countOn(in.liver)) * voxelVolume_mm3(grid) / 1000.0;
         res.method["liver_added_ml"] = std::round(res.liverAdded_ml * 10.0) / 10.0;
     }

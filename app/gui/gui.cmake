@@ -13,7 +13,7 @@ pkg_check_modules(IMGUI REQUIRED IMPORTED_TARGET imgui)
 set(IRPLAN_GUI_DIR "${CMAKE_CURRENT_SOURCE_DIR}/gui")
 add_library(irplan_viewer STATIC
   ${IRPLAN_GUI_DIR}/session/Tasks.cpp ${IRPLAN_GUI_DIR}/session/UndoStack.cpp
-  ${IRPLAN_GUI_DIR}/session/CaseData.cpp ${IRPLAN_GUI_DIR}/session/PhantomCase.cpp
+  ${IRPLAN_GUI_DIR}/session/CaseData.cpp ${IRPLAN_GUI_DIR}/session/LiverWindow.cpp ${IRPLAN_GUI_DIR}/session/PhantomCase.cpp
   ${IRPLAN_GUI_DIR}/session/Viewer.cpp ${IRPLAN_GUI_DIR}/session/ViewerEdits.cpp
   ${IRPLAN_GUI_DIR}/session/Layout.cpp ${IRPLAN_GUI_DIR}/session/ViewSet.cpp
   ${IRPLAN_GUI_DIR}/session/Script.cpp ${IRPLAN_GUI_DIR}/session/Headless.cpp

@@ -1,4 +1,5 @@
 #include "app/gui/session/CaseData.h"
+#include "app/gui/session/LiverWindow.h"
 
 #include "core/Error.h"
 #include "core/Files.h"
@@ -129,6 +130,7 @@ LoadedImages loadCaseImages(const Case& c, const Selection& sel, const Progress&
             out.vesselSource = source;
         }
     }
+    out.liverHu = measuredLiverHu(c, sel.ctId, out.ct.get(), out.labels);
     progress.update(1.0, "case loaded");
     return out;
 }

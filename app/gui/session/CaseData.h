@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,7 @@ struct LoadedImages {
     std::vector<render::VesselBranchShape> vessels;
     std::string vesselSource;
     std::map<int, LabelInfo> labelInfo;
+    std::optional<double> liverHu;     // measured parenchyma (LiverWindow.h)
     std::vector<std::string> warnings; // shown to the user (e.g. PET not registered)
 };
 

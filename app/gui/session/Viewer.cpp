@@ -1,4 +1,5 @@
 #include "app/gui/session/Viewer.h"
+#include "app/gui/session/LiverWindow.h"
 
 #include "app/gui/session/PhantomCase.h"
 #include "core/Error.h"
@@ -107,6 +108,12 @@ void Viewer::installImages(LoadedImages images) {
             hi = std::max(hi, p[i]);
         }
         state_.display.window = {std::max(1.0, 0.8 * (hi - lo)), 0.5 * (lo + hi), ""};
+    }
+    if (images_.liverHu && (!hadImage || state_.display.window.preset == "liver")) {
+        // Where the liver was measured, start (and stay) on a window centred on it.
+        state_.display.window = liverWindow(*images_.liverHu);
+        log::info("liver window centred on the measured parenchyma (" + std::to_string(int(std::lround(*images_.liverHu))) +
+                  " HU)");
     }
     if (!hadImage || !scene_.hasImage()) {
         Vec3 lo, hi;
@@ -299,6 +306,11 @@ void Viewer::setWindow(const render::WindowLevel& wl) {
 }
 
 void Viewer::setWindowPreset(const std::string& name) {
+    // On a CT whose liver was measured, the liver window is centred on it.
+    if (name == "liver" && images_.liverHu) {
+        setWindow(liverWindow(*images_.liverHu));
+        return;
+    }
     auto wl = render::windowPreset(name);
     if (!wl) throw Error("unknown window preset '" + name + "' (liver, abdomen, bone, lung, or W L)");
     setWindow(*wl);
