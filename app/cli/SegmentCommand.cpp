@@ -40,7 +40,7 @@ void runLiver(const LiverCliOptions& o) {
 }
 
 struct VesselCliOptions {
-    std::string ct, liver, out;
+    std::string ct, liver, out, phase;
     double threshold_mm = 3.0;
     bool quiet = false;
 };
@@ -52,10 +52,12 @@ void runVessels(const VesselCliOptions& o) {
     MaskImage::Pointer liver = seg::maskFromLabels(liverLabels, o.liver);
     seg::VesselOptions vo;
     vo.threshold_mm = o.threshold_mm;
+    vo.phase = o.phase;
     vo.progress = stderrProgress(o.quiet);
     const seg::VesselResult r = seg::segmentVessels(ct, liver, vo);
     files::ensureDirectory(out);
-    writeMask(r.mask, out / "vessels.nii.gz");
+    // One value per kind (the phantom legend's: 2 portal, 3 hepatic, 4 artery, 6 IVC; 1 unknown).
+    writeLabelMap(r.kindLabels, out / "vessels.nii.gz");
     Volume diameter;
     diameter.image = r.diameter_mm;
     diameter.meta.units = Units::Unknown;
@@ -69,11 +71,15 @@ void runVessels(const VesselCliOptions& o) {
     summary["branches"] = r.branches.size();
     size_t ge = 0;
     double length = 0, lengthGe = 0;
+    Json byKind = Json::object();
     for (const auto& b : r.branches) {
         ge += b.ge3mm;
         length += b.length_mm;
         if (b.ge3mm) lengthGe += b.length_mm;
+        const std::string k = seg::vesselKindName(b.kind);
+        byKind[k] = byKind.value(k, 0.0) + b.length_mm;
     }
+    summary["centreline_length_mm_by_kind"] = byKind;
     summary["branches_ge_threshold"] = ge;
     summary["centreline_length_mm"] = length;
     summary["centreline_length_ge_threshold_mm"] = lengthGe;
@@ -200,12 +206,14 @@ void addSegmentCommand(CLI::App& app) {
     lesions->callback([eo] { runLesions(*eo); });
 
     auto vo = std::make_shared<VesselCliOptions>();
-    CLI::App* vessels = cmd->add_subcommand("vessels", "Hepatic vessels with centrelines and diameters -> DIR/vessels.nii.gz, "
-                                                       "vessel_diameter_mm.nii.gz, vessels.json");
+    CLI::App* vessels = cmd->add_subcommand("vessels", "Hepatic vessels with centrelines, diameters and kinds -> "
+                                                       "DIR/vessels.nii.gz, vessel_diameter_mm.nii.gz, vessels.json");
     vessels->add_option("--ct", vo->ct, "Contrast CT, portal venous phase")->required();
     vessels->add_option("--liver", vo->liver, "Liver mask on the CT's grid (irplan segment liver)")->required();
     vessels->add_option("--out", vo->out, "Output directory")->required();
     vessels->add_option("--threshold", vo->threshold_mm, "Diameter (mm) from which a vessel is flagged as a heat sink (default 3)");
+    vessels->add_option("--phase", vo->phase, "Contrast phase when known: arterial (arteries are labelled), portal-venous, delayed")
+        ->check(CLI::IsMember({"arterial", "portal-venous", "delayed"}));
     vessels->add_flag("--quiet", vo->quiet, "No progress lines on stderr");
     vessels->callback([vo] { runVessels(*vo); });
 }

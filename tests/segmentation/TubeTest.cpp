@@ -68,7 +68,7 @@ void runCase(const TubeCase& tc) {
     seg::VesselOptions o;
     const seg::VesselResult r = seg::segmentVessels(v, all, o);
     std::printf("[ tubes ] %-28s contrast %.1f HU, thresholds %.1f / %.1f HU, %zu branches\n", tc.name, r.contrast_hu,
-                r.lowThreshold_hu, r.highThreshold_hu, r.branches.size());
+                r.growThreshold_hu, r.edgeThreshold_hu, r.branches.size());
     for (const auto& t : tubes) {
         std::vector<double> d;
         double length = 0;

@@ -1,0 +1,67 @@
+#pragma once
+// Which vessel a branch is: portal vein, hepatic vein, artery or IVC.
+//
+// Anatomy (DOMAIN.md, "Couinaud segments"): the hepatic veins drain into the
+// IVC, a thick vessel running cranio-caudally along the back of the liver;
+// the portal vein enters at the hilum, below and in front of the hepatic-vein
+// confluence, and is the thickest vessel that is not the IVC. Both trees
+// narrow away from their root (Murray's law), and where a portal and a
+// hepatic branch touch on the image the contact is thinner than either.
+//
+// 1. Roots: the IVC = the thickest long branches running within 40 degrees
+//    of the patient's axis at the back of the vessel tree (with their
+//    vertical continuations); the portal trunk = the thickest other branch
+//    not joining the IVC, below the top of the IVC and below the upper
+//    quarter of the liver (where the hepatic veins converge). The IVC is
+//    often faint in the portal phase (mixing of opacified and plain blood):
+//    hepatic roots are also the long thick branches (>= 5 mm, >= 10 mm long)
+//    that the portal trunk reaches only through a vessel less than 2/3 of
+//    their calibre, since a tree only narrows away from its root.
+// 2. Every branch reachable from a root takes the root it reaches by the
+//    widest path (the path whose thinnest branch is thickest), so a thin
+//    contact between the trees does not carry a kind across; near ties go to
+//    the root with the smaller geodesic cost (length / diameter^2).
+// 3. Pieces connected to neither root take the kind of the classified
+//    branch they continue (an end within 10 mm, pointing the same way within
+//    45 degrees); otherwise they stay unknown.
+// 4. Arterial phase: hepatic veins are not yet enhanced; branches of the
+//    portal root brighter than the portal trunk by 40 HU (and 3 noise SD)
+//    are arteries.
+#include "core/Geometry.h"
+#include "segmentation/VesselBranches.h"
+#include "segmentation/Vessels.h"
+
+#include <string>
+#include <vector>
+
+namespace irplan::seg {
+
+struct KindBranch {
+    std::vector<Vec3> points;   // LPS mm
+    double diameter_mm = 0;     // typical diameter
+    double length_mm = 0;
+    double lumen_hu = 0;        // lumen level (blood) of the branch
+    int startNode = -1, endNode = -1; // graph nodes (shared ends = connected)
+    double insideLiver = 0;     // fraction of the points inside the liver
+};
+
+struct KindInput {
+    std::vector<KindBranch> branches;
+    std::string phase;          // "arterial", "portal-venous", "delayed" or "" (unknown: no arteries)
+    double liverTop_z = 0, liverBottom_z = 0; // the liver's extent along the patient's axis (LPS z, mm)
+    double noise_hu = 10;       // lumen-level noise, for the artery test
+};
+
+struct KindResult {
+    std::vector<VesselKind> kinds;  // one per branch
+    std::vector<std::string> why;   // one per branch
+    std::vector<int> ivcBranches;   // indices of the branches taken for the IVC
+    int portalTrunk = -1;           // index of the portal root branch
+    std::vector<int> hepaticRoots;  // branches taken as hepatic roots besides the IVC
+    std::string method;             // the landmarks used, in words
+    std::vector<std::string> warnings;
+};
+
+KindResult classifyVesselKinds(const KindInput& input);
+
+} // namespace irplan::seg

@@ -1,0 +1,299 @@
+#include "segmentation/VesselMask.h"
+
+#include "core/Error.h"
+#include "segmentation/ImageOps.h"
+#include "core/Parallel.h"
+
+#include <algorithm>
+#include <array>
+#include <climits>
+#include <cstdint>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+namespace irplan::seg {
+
+namespace {
+
+std::string fmt(double v) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.0f", v);
+    return b;
+}
+
+// Voxels of `candidates` (26-connected) that reach a voxel of `seeds`.
+MaskImage::Pointer hysteresis(const MaskImage* seeds, const MaskImage* candidates) {
+    std::vector<size_t> sizes;
+    auto cc = components(candidates, true, &sizes);
+    std::vector<char> keep(sizes.size(), 0);
+    const auto* l = cc->GetBufferPointer();
+    const auto* s = seeds->GetBufferPointer();
+    const size_t total = candidates->GetBufferedRegion().GetNumberOfPixels();
+    for (size_t i = 0; i < total; ++i)
+        if (s[i] && l[i]) keep[l[i]] = 1;
+    auto out = newMask(candidates);
+    auto* o = out->GetBufferPointer();
+    for (size_t i = 0; i < total; ++i) o[i] = l[i] && keep[l[i]];
+    return out;
+}
+
+// Local parenchyma level: a normalised Gaussian of the parenchyma-like voxels
+// (`weight` set), the global median where there is no such voxel nearby. The
+// field is smooth, so it is computed on ~2.5 mm blocks and interpolated back.
+FloatImage::Pointer backgroundField(const FloatImage* smooth, const MaskImage* weight, double sigma_mm, double fallback) {
+    auto num = newFloat(smooth);
+    auto den = newFloat(smooth);
+    const size_t total = smooth->GetBufferedRegion().GetNumberOfPixels();
+    const float* g = smooth->GetBufferPointer();
+    const auto* w = weight->GetBufferPointer();
+    float* nu = num->GetBufferPointer();
+    float* de = den->GetBufferPointer();
+    for (size_t i = 0; i < total; ++i)
+        if (w[i]) {
+            nu[i] = g[i];
+            de[i] = 1.0f;
+        }
+    std::array<unsigned, 3> f{};
+    auto sn = gaussianSmooth(blockDownsample(num, 2.5, &f), sigma_mm);
+    auto sd = gaussianSmooth(blockDownsample(den, 2.5), sigma_mm);
+    const auto nc = dims(sn);
+    const auto n = dims(smooth);
+    auto out = newFloat(smooth);
+    float* o = out->GetBufferPointer();
+    const float* a = sn->GetBufferPointer();
+    const float* b = sd->GetBufferPointer();
+    // Fine index i sits at coarse index (i - (f - 1) / 2) / f on each axis (blockDownsample's origin).
+    parallelFor(0, n[2], [&](size_t k) {
+        for (size_t j = 0; j < n[1]; ++j)
+            for (size_t i = 0; i < n[0]; ++i) {
+                const Vec3 q{(double(i) - (f[0] - 1) / 2.0) / f[0], (double(j) - (f[1] - 1) / 2.0) / f[1],
+                             (double(k) - (f[2] - 1) / 2.0) / f[2]};
+                const double sw = sampleLinear(b, nc, q);
+                // Below 5% support the estimate is an extrapolation: blend towards the median.
+                const double support = std::clamp(sw / 0.05, 0.0, 1.0);
+                const double local = sw > 1e-4 ? sampleLinear(a, nc, q) / sw : fallback;
+                o[linearIndex(n, i, j, k)] = static_cast<float>(support * local + (1.0 - support) * fallback);
+            }
+    });
+    return out;
+}
+
+// Whether a component is elongated: the diagonal of its bounding box at least
+// 2.5 times the diameter of the sphere of its volume (a ball gives 1.7, a tube
+// five times longer than wide 2.5 and more).
+std::vector<char> elongated(const ComponentImage* cc, size_t count, const itk::ImageBase<3>* grid) {
+    const auto n = dims(grid);
+    std::vector<std::array<size_t, 6>> box(count, {SIZE_MAX, SIZE_MAX, SIZE_MAX, 0, 0, 0});
+    std::vector<size_t> voxels(count, 0);
+    const auto* l = cc->GetBufferPointer();
+    for (size_t k = 0, idx = 0; k < n[2]; ++k)
+        for (size_t j = 0; j < n[1]; ++j)
+            for (size_t i = 0; i < n[0]; ++i, ++idx) {
+                const auto c = l[idx];
+                if (!c) continue;
+                auto& bb = box[c];
+                bb = {std::min(bb[0], i), std::min(bb[1], j), std::min(bb[2], k), std::max(bb[3], i), std::max(bb[4], j),
+                      std::max(bb[5], k)};
+                ++voxels[c];
+            }
+    const auto& sp = grid->GetSpacing();
+    std::vector<char> out(count, 0);
+    for (size_t c = 1; c < count; ++c) {
+        if (!voxels[c]) continue;
+        const double dx = double(box[c][3] - box[c][0] + 1) * sp[0], dy = double(box[c][4] - box[c][1] + 1) * sp[1],
+                     dz = double(box[c][5] - box[c][2] + 1) * sp[2];
+        const double volume = double(voxels[c]) * sp[0] * sp[1] * sp[2];
+        const double sphere = std::cbrt(6.0 * volume / M_PI);
+        out[c] = std::sqrt(dx * dx + dy * dy + dz * dz) >= 2.5 * sphere;
+    }
+    return out;
+}
+
+struct Thresholds {
+    double seed, grow;
+};
+
+// Hysteresis detection on the height above the background, inside `region`.
+MaskImage::Pointer detect(const float* height, const MaskImage* region, const Thresholds& t) {
+    auto seeds = newMask(region);
+    auto cand = newMask(region);
+    const auto* r = region->GetBufferPointer();
+    auto* s = seeds->GetBufferPointer();
+    auto* c = cand->GetBufferPointer();
+    const size_t total = region->GetBufferedRegion().GetNumberOfPixels();
+    for (size_t i = 0; i < total; ++i) {
+        if (!r[i]) continue;
+        s[i] = height[i] > t.seed;
+        c[i] = height[i] > t.grow;
+    }
+    return hysteresis(seeds, cand);
+}
+
+} // namespace
+
+VesselMask vesselLumenMask(const FloatImage* C, const MaskImage* L, const MaskImage* W, const VesselMaskOptions& opt,
+                           const Progress& progress) {
+    VesselMask res;
+    auto lap = std::chrono::steady_clock::now();
+    auto stamp = [&](const char* step) {
+        const auto now = std::chrono::steady_clock::now();
+        res.stepSeconds.emplace_back(step, std::chrono::duration<double>(now - lap).count());
+        lap = now;
+    };
+    const auto n = dims(C);
+    const size_t total = n[0] * n[1] * n[2];
+    const auto& sp = C->GetSpacing();
+    const double hMin = std::min({sp[0], sp[1], sp[2]});
+    const double hGeo = std::cbrt(sp[0] * sp[1] * sp[2]);
+    res.detectSigma_mm = std::max(1.0, 1.25 * hMin);
+    res.edgeSigma_mm = std::max(0.5, 0.6 * hMin);
+
+    // 1. Parenchyma statistics (liver core).
+    auto core = erode(L, 3.0);
+    if (countOn(core) < 1000) core = andMask(L, L);
+    auto gDetect = gaussianSmooth(C, res.detectSigma_mm);
+    auto gEdge = gaussianSmooth(C, res.edgeSigma_mm);
+    const float* c = C->GetBufferPointer();
+    const float* gd = gDetect->GetBufferPointer();
+    const float* ge = gEdge->GetBufferPointer();
+    const auto* cm = core->GetBufferPointer();
+    {
+        std::vector<float> raw, d, e;
+        for (size_t i = 0; i < total; ++i)
+            if (cm[i]) {
+                raw.push_back(c[i]);
+                d.push_back(gd[i]);
+                e.push_back(ge[i]);
+            }
+        const RobustStats r = robustStats(raw), rd = robustStats(d), re = robustStats(e);
+        res.parenchyma_hu = rd.median;
+        res.noise_hu = r.sd;
+        res.noiseDetect_hu = rd.sd;
+        res.noiseEdge_hu = re.sd;
+    }
+    progress.checkCancel();
+
+    stamp("parenchyma");
+    // 2. Background field from parenchyma-like voxels (within 2.5 SD of the
+    // median), away from `exclude` (vessels found so far, grown by 2 mm).
+    std::vector<float> hDetect(total), hEdge(total);
+    auto makeBackground = [&](const MaskImage* exclude) {
+        auto weight = newMask(C);
+        auto* w = weight->GetBufferPointer();
+        const double band = 2.5 * res.noiseDetect_hu;
+        for (size_t i = 0; i < total; ++i) w[i] = cm[i] && std::abs(gd[i] - res.parenchyma_hu) < band;
+        if (exclude) {
+            auto grown = dilate(exclude, 2.0);
+            const auto* x = grown->GetBufferPointer();
+            for (size_t i = 0; i < total; ++i) w[i] = w[i] && !x[i];
+        }
+        res.background = backgroundField(gDetect, weight, opt.background_mm, res.parenchyma_hu);
+        const float* bg = res.background->GetBufferPointer();
+        for (size_t i = 0; i < total; ++i) {
+            hDetect[i] = gd[i] - bg[i];
+            hEdge[i] = ge[i] - bg[i];
+        }
+    };
+    makeBackground(nullptr);
+    stamp("background");
+    progress.update(0.3, "vessels: contrast");
+
+    // 3. Contrast: first guess from the bright tail of the liver, then the lumen of thick vessels.
+    double contrast = 0;
+    {
+        std::vector<float> tail;
+        for (size_t i = 0; i < total; ++i)
+            if (cm[i]) tail.push_back(hEdge[i]);
+        contrast = percentile(tail, 99.5);
+        const double minContrast = std::max(20.0, 4.0 * res.noiseEdge_hu);
+        if (contrast < minContrast)
+            throw Error("no enhanced vessels in the liver: its brightest 0.5% is only " + fmt(contrast) +
+                        " HU above the parenchyma (" + fmt(res.parenchyma_hu) +
+                        " HU); vessel segmentation needs a contrast-enhanced (portal venous) CT");
+    }
+    auto thresholds = [&](double k) {
+        Thresholds t;
+        t.seed = std::max(opt.seedFraction * k, opt.seedNoise * res.noiseDetect_hu);
+        t.grow = std::max(opt.growFraction * k, opt.growNoise * res.noiseDetect_hu);
+        return t;
+    };
+    {
+        auto first = detect(hDetect.data(), W, thresholds(contrast));
+        // The background again without the vessels (a wide, moderately
+        // enhanced IVC is otherwise taken for parenchyma around it).
+        makeBackground(first);
+        auto deep = distanceToOff(first, opt.threads);
+        const float* dd = deep->GetBufferPointer();
+        const auto* inLiver = L->GetBufferPointer();
+        const float depth = static_cast<float>(std::max(1.5, 1.5 * hGeo) + 0.5 * hMin);
+        std::vector<float> lumen, blood;
+        const float* bg = res.background->GetBufferPointer();
+        for (size_t i = 0; i < total; ++i)
+            if (dd[i] >= depth && inLiver[i]) {
+                lumen.push_back(c[i] - bg[i]);
+                blood.push_back(c[i]);
+            }
+        if (lumen.size() >= 50) {
+            res.blood_hu = percentile(blood, 50);
+            contrast = std::max(contrast, double(percentile(lumen, 50)));
+        } else {
+            res.blood_hu = res.parenchyma_hu + contrast;
+            res.warnings.push_back("no vessel in the liver is thick enough to read the blood level from; the contrast (" +
+                                   fmt(contrast) + " HU) is the liver's brightest 0.5%");
+        }
+    }
+    res.contrast_hu = contrast;
+    stamp("contrast");
+    const Thresholds t = thresholds(contrast);
+    res.seed_hu = t.seed;
+    res.grow_hu = t.grow;
+    res.edge_hu = std::max(opt.edgeFraction * contrast, opt.edgeNoise * res.noiseEdge_hu);
+    progress.update(0.4, "vessels: detection");
+
+    // 4. Detection, and the components worth keeping.
+    auto D = detect(hDetect.data(), W, t);
+    {
+        // Components that are not elongated (a lesion, a blob of noise), that
+        // are small, or that lie mostly outside the liver (ribs, kidney or
+        // bowel in the margin) are dropped.
+        std::vector<size_t> sizes;
+        auto cc = components(D, true, &sizes);
+        const auto* l = cc->GetBufferPointer();
+        const auto* inLiver = L->GetBufferPointer();
+        const std::vector<char> tubular = elongated(cc, sizes.size(), C);
+        std::vector<size_t> inside(sizes.size(), 0);
+        for (size_t i = 0; i < total; ++i)
+            if (l[i] && inLiver[i]) ++inside[l[i]];
+        const double minVoxels = opt.minVolume_mm3 / voxelVolume_mm3(C);
+        auto* d = D->GetBufferPointer();
+        for (size_t i = 0; i < total; ++i)
+            d[i] = l[i] && tubular[l[i]] && double(sizes[l[i]]) >= minVoxels && 4 * inside[l[i]] >= sizes[l[i]];
+    }
+    res.detection = D;
+    stamp("detection");
+    progress.update(0.7, "vessels: lumen edge");
+
+    // 5. The lumen edge near the detection, smoothed, connected to it.
+    {
+        auto nearD = dilate(D, std::max(1.2, 1.01 * hMin));
+        auto edge = newFloat(C);
+        float* e = edge->GetBufferPointer();
+        const auto* nd = nearD->GetBufferPointer();
+        const auto* w = W->GetBufferPointer();
+        const float level = static_cast<float>(res.edge_hu);
+        for (size_t i = 0; i < total; ++i) e[i] = (nd[i] && w[i] && hEdge[i] > level) ? 1.0f : 0.0f;
+        auto smooth = gaussianSmooth(edge, std::max(0.6, 0.6 * hMin));
+        auto lumen = newMask(C);
+        auto* lm = lumen->GetBufferPointer();
+        const float* s = smooth->GetBufferPointer();
+        const auto* d = D->GetBufferPointer();
+        for (size_t i = 0; i < total; ++i) lm[i] = w[i] && (s[i] > 0.4f || (d[i] && hEdge[i] > level));
+        res.lumen = fillHoles(hysteresis(D, lumen));
+    }
+    stamp("lumen edge");
+    progress.update(1.0, "vessels: lumen done");
+    return res;
+}
+
+} // namespace irplan::seg
