@@ -2,6 +2,7 @@
 
 #include "core/Error.h"
 #include "segmentation/ImageOps.h"
+#include "segmentation/SparseOps.h"
 #include "core/Parallel.h"
 
 #include <algorithm>
@@ -63,18 +64,40 @@ FloatImage::Pointer backgroundField(const FloatImage* smooth, const MaskImage* w
     float* o = out->GetBufferPointer();
     const float* a = sn->GetBufferPointer();
     const float* b = sd->GetBufferPointer();
-    // Fine index i sits at coarse index (i - (f - 1) / 2) / f on each axis (blockDownsample's origin).
+    // Fine index i sits at coarse index (i - (f - 1) / 2) / f on each axis
+    // (blockDownsample's origin): per-axis cells and weights, then trilinear.
+    struct Tap {
+        size_t i0, i1;
+        float w1;
+    };
+    std::array<std::vector<Tap>, 3> taps;
+    for (size_t ax = 0; ax < 3; ++ax)
+        for (size_t i = 0; i < n[ax]; ++i) {
+            const double q = std::clamp((double(i) - (f[ax] - 1) / 2.0) / f[ax], 0.0, double(nc[ax] - 1));
+            const size_t i0 = size_t(std::floor(q));
+            taps[ax].push_back({i0, std::min(i0 + 1, nc[ax] - 1), float(q - double(i0))});
+        }
     parallelFor(0, n[2], [&](size_t k) {
-        for (size_t j = 0; j < n[1]; ++j)
+        const Tap tk = taps[2][k];
+        for (size_t j = 0; j < n[1]; ++j) {
+            const Tap tj = taps[1][j];
             for (size_t i = 0; i < n[0]; ++i) {
-                const Vec3 q{(double(i) - (f[0] - 1) / 2.0) / f[0], (double(j) - (f[1] - 1) / 2.0) / f[1],
-                             (double(k) - (f[2] - 1) / 2.0) / f[2]};
-                const double sw = sampleLinear(b, nc, q);
+                const Tap ti = taps[0][i];
+                auto tri = [&](const float* d) {
+                    auto at = [&](size_t x, size_t y, size_t z) { return d[x + nc[0] * (y + nc[1] * z)]; };
+                    const float c00 = at(ti.i0, tj.i0, tk.i0) * (1 - ti.w1) + at(ti.i1, tj.i0, tk.i0) * ti.w1;
+                    const float c10 = at(ti.i0, tj.i1, tk.i0) * (1 - ti.w1) + at(ti.i1, tj.i1, tk.i0) * ti.w1;
+                    const float c01 = at(ti.i0, tj.i0, tk.i1) * (1 - ti.w1) + at(ti.i1, tj.i0, tk.i1) * ti.w1;
+                    const float c11 = at(ti.i0, tj.i1, tk.i1) * (1 - ti.w1) + at(ti.i1, tj.i1, tk.i1) * ti.w1;
+                    return double((c00 * (1 - tj.w1) + c10 * tj.w1) * (1 - tk.w1) + (c01 * (1 - tj.w1) + c11 * tj.w1) * tk.w1);
+                };
+                const double sw = tri(b);
                 // Below 5% support the estimate is an extrapolation: blend towards the median.
                 const double support = std::clamp(sw / 0.05, 0.0, 1.0);
-                const double local = sw > 1e-4 ? sampleLinear(a, nc, q) / sw : fallback;
+                const double local = sw > 1e-4 ? tri(a) / sw : fallback;
                 o[linearIndex(n, i, j, k)] = static_cast<float>(support * local + (1.0 - support) * fallback);
             }
+        }
     });
     return out;
 }
@@ -152,8 +175,9 @@ VesselMask vesselLumenMask(const FloatImage* C, const MaskImage* L, const MaskIm
     // 1. Parenchyma statistics (liver core).
     auto core = erode(L, 3.0);
     if (countOn(core) < 1000) core = andMask(L, L);
-    auto gDetect = gaussianSmooth(C, res.detectSigma_mm);
-    auto gEdge = gaussianSmooth(C, res.edgeSigma_mm);
+    auto gDetect = gaussianSmoothFir(C, res.detectSigma_mm, opt.threads);
+    auto gEdge = gaussianSmoothFir(C, res.edgeSigma_mm, opt.threads);
+    stamp("parenchyma: smoothing");
     const float* c = C->GetBufferPointer();
     const float* gd = gDetect->GetBufferPointer();
     const float* ge = gEdge->GetBufferPointer();
@@ -184,7 +208,7 @@ VesselMask vesselLumenMask(const FloatImage* C, const MaskImage* L, const MaskIm
         const double band = 2.5 * res.noiseDetect_hu;
         for (size_t i = 0; i < total; ++i) w[i] = cm[i] && std::abs(gd[i] - res.parenchyma_hu) < band;
         if (exclude) {
-            auto grown = dilate(exclude, 2.0);
+            auto grown = dilateSmall(exclude, 2.0);
             const auto* x = grown->GetBufferPointer();
             for (size_t i = 0; i < total; ++i) w[i] = w[i] && !x[i];
         }
@@ -220,9 +244,11 @@ VesselMask vesselLumenMask(const FloatImage* C, const MaskImage* L, const MaskIm
     };
     {
         auto first = detect(hDetect.data(), W, thresholds(contrast));
+        stamp("contrast: first detection");
         // The background again without the vessels (a wide, moderately
         // enhanced IVC is otherwise taken for parenchyma around it).
         makeBackground(first);
+        stamp("contrast: background again");
         auto deep = distanceToOff(first, opt.threads);
         const float* dd = deep->GetBufferPointer();
         const auto* inLiver = L->GetBufferPointer();
@@ -276,20 +302,24 @@ VesselMask vesselLumenMask(const FloatImage* C, const MaskImage* L, const MaskIm
 
     // 5. The lumen edge near the detection, smoothed, connected to it.
     {
-        auto nearD = dilate(D, std::max(1.2, 1.01 * hMin));
+        auto nearD = dilateSmall(D, std::max(1.2, 1.01 * hMin));
         auto edge = newFloat(C);
         float* e = edge->GetBufferPointer();
         const auto* nd = nearD->GetBufferPointer();
         const auto* w = W->GetBufferPointer();
         const float level = static_cast<float>(res.edge_hu);
         for (size_t i = 0; i < total; ++i) e[i] = (nd[i] && w[i] && hEdge[i] > level) ? 1.0f : 0.0f;
-        auto smooth = gaussianSmooth(edge, std::max(0.6, 0.6 * hMin));
+        stamp("lumen edge: near");
+        auto smooth = gaussianSmoothFir(edge, std::max(0.6, 0.6 * hMin), opt.threads);
+        stamp("lumen edge: smooth");
         auto lumen = newMask(C);
         auto* lm = lumen->GetBufferPointer();
         const float* s = smooth->GetBufferPointer();
         const auto* d = D->GetBufferPointer();
         for (size_t i = 0; i < total; ++i) lm[i] = w[i] && (s[i] > 0.4f || (d[i] && hEdge[i] > level));
-        res.lumen = fillHoles(hysteresis(D, lumen));
+        auto connected = hysteresis(D, lumen);
+        stamp("lumen edge: connected");
+        res.lumen = fillSmallHoles(connected, 2.0);
     }
     stamp("lumen edge");
     progress.update(1.0, "vessels: lumen done");

@@ -6,6 +6,7 @@
 #include "segmentation/Liver.h"
 #include "segmentation/Skeleton.h"
 #include "segmentation/SkeletonGraph.h"
+#include "segmentation/SparseOps.h"
 #include "segmentation/VesselBranches.h"
 #include "segmentation/VesselDiameter.h"
 #include "segmentation/VesselKinds.h"
@@ -354,7 +355,7 @@ VesselResult segmentVessels(const Volume& ct, const MaskImage* liver, const Vess
     SkeletonGraph graph = buildGraph(skeleton);
     pruneGraph(graph, skeleton, edt, 2.0 * hGeo);
     progress.update(0.72, "vessels: branches");
-    BranchSet set = buildBranches(graph, edt, dilate(mask, 1.01 * hMax), opt.minLength_mm);
+    BranchSet set = buildBranches(graph, edt, dilateSmall(mask, 1.01 * hMax), opt.minLength_mm);
     stamp("branch graph");
     progress.update(0.75, "vessels: diameters");
     assignBlood(set.branches, C, mask, std::max(1.5, 1.5 * hGeo), res.warnings);
