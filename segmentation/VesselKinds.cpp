@@ -55,20 +55,15 @@ Graph makeGraph(const std::vector<KindBranch>& bs) {
     return g;
 }
 
-// Widest-path bottleneck (max over paths of the thinnest branch) and the
-// geodesic cost (sum of length / diameter^2) from the seed branches to every node.
-void propagate(const Graph& g, const std::vector<KindBranch>& bs, const std::vector<int>& seeds,
-               std::vector<double>& widest, std::vector<double>& cost) {
-    widest.assign(g.at.size(), 0.0);
-    cost.assign(g.at.size(), kBig);
+// Widest-path bottleneck (max over paths of the thinnest branch) from the
+// seed branches to every node.
+std::vector<double> widestPath(const Graph& g, const std::vector<KindBranch>& bs, const std::vector<int>& seeds) {
+    std::vector<double> widest(g.at.size(), 0.0);
     std::priority_queue<std::pair<double, int>> wq;
-    std::priority_queue<std::pair<double, int>, std::vector<std::pair<double, int>>, std::greater<>> cq;
     for (int s : seeds)
         for (int node : {g.u[size_t(s)], g.v[size_t(s)]}) {
             widest[size_t(node)] = kBig;
-            cost[size_t(node)] = 0;
             wq.push({kBig, node});
-            cq.push({0.0, node});
         }
     while (!wq.empty()) {
         const auto [w, node] = wq.top();
@@ -83,20 +78,57 @@ void propagate(const Graph& g, const std::vector<KindBranch>& bs, const std::vec
             }
         }
     }
-    while (!cq.empty()) {
-        const auto [c, node] = cq.top();
-        cq.pop();
-        if (c > cost[size_t(node)]) continue;
-        for (int b : g.at[size_t(node)]) {
-            const int other = g.u[size_t(b)] == node ? g.v[size_t(b)] : g.u[size_t(b)];
-            const double d = std::max(0.5, bs[size_t(b)].diameter_mm);
-            const double cand = c + bs[size_t(b)].length_mm / (d * d);
-            if (cand < cost[size_t(other)]) {
-                cost[size_t(other)] = cand;
-                cq.push({cand, other});
+    return widest;
+}
+
+// Potential of every node when the portal roots are held at 1 and the hepatic
+// roots at 0, each branch conducting like a tube (Poiseuille: d^4 / length):
+// which outlet blood at that node would flow to. A thin contact between the
+// trees carries almost nothing. Nodes connected to no root stay at -1.
+std::vector<double> flowPotential(const Graph& g, const std::vector<KindBranch>& bs, const std::vector<int>& portal,
+                                  const std::vector<int>& hepatic) {
+    const size_t nn = g.at.size();
+    std::vector<double> phi(nn, 0.5);
+    std::vector<char> fixed(nn, 0);
+    for (int b : hepatic)
+        for (int node : {g.u[size_t(b)], g.v[size_t(b)]}) phi[size_t(node)] = 0.0, fixed[size_t(node)] = 1;
+    for (int b : portal)
+        for (int node : {g.u[size_t(b)], g.v[size_t(b)]}) phi[size_t(node)] = 1.0, fixed[size_t(node)] = 1;
+    auto conductance = [&](int b) {
+        const double d = std::max(0.5, bs[size_t(b)].diameter_mm);
+        return d * d * d * d / std::max(0.5, bs[size_t(b)].length_mm);
+    };
+    for (int it = 0; it < 20000; ++it) {
+        double change = 0;
+        for (size_t node = 0; node < nn; ++node) {
+            if (fixed[node]) continue;
+            double num = 0, den = 0;
+            for (int b : g.at[node]) {
+                const int other = g.u[size_t(b)] == int(node) ? g.v[size_t(b)] : g.u[size_t(b)];
+                if (other == int(node)) continue;
+                const double c = conductance(b);
+                num += c * phi[size_t(other)];
+                den += c;
             }
+            if (den <= 0) continue;
+            const double v = num / den;
+            change = std::max(change, std::abs(v - phi[node]));
+            phi[node] = v;
         }
+        if (change < 1e-7) break;
     }
+    // Nodes that reach no root keep no potential.
+    std::vector<char> reached(nn, 0);
+    std::vector<size_t> queue;
+    for (size_t node = 0; node < nn; ++node)
+        if (fixed[node]) reached[node] = 1, queue.push_back(node);
+    for (size_t qi = 0; qi < queue.size(); ++qi)
+        for (int b : g.at[queue[qi]])
+            for (int other : {g.u[size_t(b)], g.v[size_t(b)]})
+                if (!reached[size_t(other)]) reached[size_t(other)] = 1, queue.push_back(size_t(other));
+    for (size_t node = 0; node < nn; ++node)
+        if (!reached[node]) phi[node] = -1;
+    return phi;
 }
 
 // The IVC: the thickest long branch running cranio-caudally behind the tree,
@@ -182,13 +214,27 @@ KindResult classifyVesselKinds(const KindInput& in) {
         res.warnings.push_back("no portal trunk found among the vessels: portal veins are not labelled by connectivity");
     }
 
-    // 2. Widest path from each root; hepatic roots where the portal tree would widen.
-    std::vector<double> wP, cP, wH, cH;
+    // 2. Hepatic roots, then the flow potential between the roots.
     std::vector<int> portalSeeds, hepaticSeeds = res.ivcBranches;
     if (res.portalTrunk >= 0) portalSeeds.push_back(res.portalTrunk);
-    propagate(g, bs, portalSeeds, wP, cP);
+    const std::vector<double> wP = widestPath(g, bs, portalSeeds);
+    // Hepatic roots: the thick branches at the top of the liver behind the
+    // portal trunk (where the hepatic veins converge on the IVC) ...
+    if (res.portalTrunk >= 0) {
+        const double yPortal = centre(bs[size_t(res.portalTrunk)]).y;
+        double best = 0;
+        for (size_t b = 0; b < bs.size(); ++b)
+            if (!isIvc[b] && bs[b].length_mm >= 5 && centre(bs[b]).z > upperQuarter && centre(bs[b]).y > yPortal)
+                best = std::max(best, bs[b].diameter_mm);
+        for (size_t b = 0; b < bs.size(); ++b)
+            if (!isIvc[b] && bs[b].length_mm >= 5 && centre(bs[b]).z > upperQuarter && centre(bs[b]).y > yPortal &&
+                bs[b].diameter_mm >= 0.6 * best)
+                res.hepaticRoots.push_back(int(b)), hepaticSeeds.push_back(int(b));
+    }
+    // ... and the thick branches the portal trunk reaches only through a thinner vessel.
     for (size_t b = 0; b < bs.size(); ++b) {
         const auto& br = bs[b];
+        if (std::find(hepaticSeeds.begin(), hepaticSeeds.end(), int(b)) != hepaticSeeds.end()) continue;
         if (isIvc[b] || int(b) == res.portalTrunk || br.length_mm < 10 || br.diameter_mm < 5) continue;
         const double reach = std::max(wP[size_t(g.u[b])], wP[size_t(g.v[b])]);
         if (br.diameter_mm * 2.0 / 3.0 > reach) {
@@ -197,13 +243,14 @@ KindResult classifyVesselKinds(const KindInput& in) {
         }
     }
     if (!res.hepaticRoots.empty())
-        method += std::to_string(res.hepaticRoots.size()) + " hepatic root(s): thick branches the portal trunk reaches "
-                  "only through a thinner vessel; ";
+        method += std::to_string(res.hepaticRoots.size()) + " hepatic root(s): thick branches in the upper quarter of "
+                  "the liver behind the portal trunk, and thick branches the portal trunk reaches only through a "
+                  "thinner vessel; ";
     if (hepaticSeeds.empty())
         res.warnings.push_back("no IVC and no hepatic-vein root found among the vessels: hepatic veins cannot be told "
                                "from portal veins by connectivity; their kind is left unknown unless they continue a "
                                "classified branch");
-    propagate(g, bs, hepaticSeeds, wH, cH);
+    const std::vector<double> phi = flowPotential(g, bs, portalSeeds, hepaticSeeds);
     for (size_t b = 0; b < bs.size(); ++b) {
         if (isIvc[b]) {
             res.kinds[b] = VesselKind::Ivc;
@@ -212,19 +259,14 @@ KindResult classifyVesselKinds(const KindInput& in) {
         }
         if (std::find(res.hepaticRoots.begin(), res.hepaticRoots.end(), int(b)) != res.hepaticRoots.end()) {
             res.kinds[b] = VesselKind::Hepatic;
-            res.why[b] = "hepatic root: reached from the portal trunk only through a thinner vessel";
+            res.why[b] = "hepatic root";
             continue;
         }
         const size_t u = size_t(g.u[b]), v = size_t(g.v[b]);
-        const double p = std::max(wP[u], wP[v]), h = std::max(wH[u], wH[v]);
-        if (p <= 0 && h <= 0) continue;
-        bool portal = p > h;
-        if (p > 0 && h > 0 && std::abs(p - h) <= 0.1 * std::max(p, h))
-            portal = std::min(cP[u], cP[v]) <= std::min(cH[u], cH[v]);
-        res.kinds[b] = portal ? VesselKind::Portal : VesselKind::Hepatic;
-        const double w = std::min(portal ? p : h, 1e6);
-        res.why[b] = std::string(portal ? "portal trunk" : "IVC") + " reached through vessels of >= " + fmt(w) + " mm" +
-                     (w >= 1e6 ? " (root)" : "");
+        if (phi[u] < 0) continue;
+        const double f = 0.5 * (phi[u] + phi[v]);
+        res.kinds[b] = f >= 0.5 ? VesselKind::Portal : VesselKind::Hepatic;
+        res.why[b] = "flow potential " + fmt(f, 2) + " (1 at the portal trunk, 0 at the hepatic roots)";
     }
 
     // 3. Unconnected pieces: the kind of the classified branch they continue.
@@ -268,8 +310,9 @@ KindResult classifyVesselKinds(const KindInput& in) {
             }
         method += "arterial phase: branches brighter than the portal trunk by " + fmt(margin, 0) + " HU are arteries; ";
     }
-    method += "each branch takes the root reached by the widest path (thinnest vessel on the way thickest), ties by "
-              "length / diameter^2; unconnected pieces take the kind of the branch they continue";
+    method += "each branch takes the root its blood would flow to (potential on the vessel graph, 1 at the portal "
+              "trunk, 0 at the hepatic roots, each branch conducting as d^4 / length); unconnected pieces take the kind "
+              "of the branch they continue";
     res.method = method;
     return res;
 }

@@ -13,14 +13,17 @@
 //    vertical continuations); the portal trunk = the thickest other branch
 //    not joining the IVC, below the top of the IVC and below the upper
 //    quarter of the liver (where the hepatic veins converge). The IVC is
-//    often faint in the portal phase (mixing of opacified and plain blood):
-//    hepatic roots are also the long thick branches (>= 5 mm, >= 10 mm long)
-//    that the portal trunk reaches only through a vessel less than 2/3 of
-//    their calibre, since a tree only narrows away from its root.
-// 2. Every branch reachable from a root takes the root it reaches by the
-//    widest path (the path whose thinnest branch is thickest), so a thin
-//    contact between the trees does not carry a kind across; near ties go to
-//    the root with the smaller geodesic cost (length / diameter^2).
+//    often faint in the portal phase (mixing of opacified and plain blood),
+//    so the hepatic roots are also the thick branches (>= 0.6 of the thickest)
+//    in the upper quarter of the liver behind the portal trunk, and the long
+//    thick branches (>= 5 mm, >= 10 mm long) that the portal trunk reaches
+//    only through a vessel less than 2/3 of their calibre (a tree only
+//    narrows away from its root).
+// 2. Every branch connected to a root takes the root its blood would flow
+//    to: the potential on the vessel graph with the portal trunk held at 1
+//    and the hepatic roots at 0, each branch conducting like a tube
+//    (Poiseuille, d^4 / length), so a thin contact where the two trees touch
+//    on the image carries almost nothing; >= 0.5 is portal.
 // 3. Pieces connected to neither root take the kind of the classified
 //    branch they continue (an end within 10 mm, pointing the same way within
 //    45 degrees); otherwise they stay unknown.

@@ -9,3 +9,7 @@ irplan_add_test(segmentation_realdata_tests SOURCES segmentation/RealDataTest.cp
   LIBS irplan_segmentation LABELS segmentation)
 irplan_add_test(segmentation_cli_tests SOURCES segmentation/SegmentCliTest.cpp
   LIBS irplan_io LABELS segmentation cli WHOLE)
+# 3D-IRCADb-01 (real CT with expert vessel masks; the .vti is read with zlib, no VTK).
+find_package(ZLIB REQUIRED)
+irplan_add_test(segmentation_ircadb_tests SOURCES segmentation/IrcadbVesselTest.cpp segmentation/IrcadbData.cpp
+  segmentation/SegTestUtil.cpp LIBS irplan_segmentation irplan_planning ZLIB::ZLIB LABELS segmentation realdata WHOLE)
