@@ -8,22 +8,19 @@
 // narrow away from their root (Murray's law), and where a portal and a
 // hepatic branch touch on the image the contact is thinner than either.
 //
-// 1. Roots: the IVC = the thickest long branches running within 40 degrees
-//    of the patient's axis at the back of the vessel tree (with their
-//    vertical continuations); the portal trunk = the thickest other branch
+// 1. Roots: the IVC = the tallest run (>= 40 mm) of connected branches
+//    running within 40 degrees of the patient's axis, >= 5 mm wide, behind
+//    the middle of the vessel tree; the portal trunk = the thickest other branch
 //    not joining the IVC, below the top of the IVC and below the upper
 //    quarter of the liver (where the hepatic veins converge). The IVC is
 //    often faint in the portal phase (mixing of opacified and plain blood),
 //    so the hepatic roots are also the thick branches (>= 0.6 of the thickest)
-//    in the upper quarter of the liver behind the portal trunk, and the long
-//    thick branches (>= 5 mm, >= 10 mm long) that the portal trunk reaches
-//    only through a vessel less than 2/3 of their calibre (a tree only
-//    narrows away from its root).
+//    in the upper quarter of the liver behind the portal trunk.
 // 2. Every branch connected to a root takes the root its blood would flow
 //    to: the potential on the vessel graph with the portal trunk held at 1
-//    and the hepatic roots at 0, each branch conducting like a tube
-//    (Poiseuille, d^4 / length), so a thin contact where the two trees touch
-//    on the image carries almost nothing; >= 0.5 is portal.
+//    and the hepatic roots at 0, each branch conducting as d^6 / length
+//    (steeper than Poiseuille's d^4), so a thin contact where the two trees
+//    touch on the image carries almost nothing; >= 0.5 is portal.
 // 3. Pieces connected to neither root take the kind of the classified
 //    branch they continue (an end within 10 mm, pointing the same way within
 //    45 degrees); otherwise they stay unknown.
@@ -60,7 +57,7 @@ struct KindResult {
     std::vector<std::string> why;   // one per branch
     std::vector<int> ivcBranches;   // indices of the branches taken for the IVC
     int portalTrunk = -1;           // index of the portal root branch
-    std::vector<int> hepaticRoots;  // branches taken as hepatic roots besides the IVC
+    std::vector<int> hepaticRoots;  // branches taken as hepatic roots besides the IVC (top of the liver)
     std::string method;             // the landmarks used, in words
     std::vector<std::string> warnings;
 };

@@ -3,14 +3,15 @@
 #include "core/Error.h"
 #include "segmentation/ImageOps.h"
 #include "segmentation/SparseOps.h"
+#include "segmentation/Vesselness.h"
 #include "core/Parallel.h"
 
 #include <algorithm>
 #include <array>
-#include <climits>
 #include <cstdint>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 
 namespace irplan::seg {
@@ -102,43 +103,55 @@ FloatImage::Pointer backgroundField(const FloatImage* smooth, const MaskImage* w
     return out;
 }
 
-// Whether a component is elongated: the diagonal of its bounding box at least
-// 2.5 times the diameter of the sphere of its volume (a ball gives 1.7, a tube
-// five times longer than wide 2.5 and more).
-std::vector<char> elongated(const ComponentImage* cc, size_t count, const itk::ImageBase<3>* grid) {
+// Whether a component can be vessels: elongated (the square root of the ratio
+// of its two largest principal moments at least 2: a ball gives 1, a tube
+// three times longer than wide 3.5, most lesions stay under 2:1) or sparse in
+// its bounding box like a tree (under 15% of it; a ball fills 52%).
+std::vector<char> vesselLike(const ComponentImage* cc, size_t count, const itk::ImageBase<3>* grid) {
     const auto n = dims(grid);
-    std::vector<std::array<size_t, 6>> box(count, {SIZE_MAX, SIZE_MAX, SIZE_MAX, 0, 0, 0});
-    std::vector<size_t> voxels(count, 0);
+    const auto& sp = grid->GetSpacing();
+    std::vector<std::array<double, 10>> m(count, std::array<double, 10>{}); // n, x, y, z, xx, yy, zz, xy, xz, yz
+    std::vector<std::array<size_t, 6>> box(count, {n[0], n[1], n[2], 0, 0, 0});
     const auto* l = cc->GetBufferPointer();
     for (size_t k = 0, idx = 0; k < n[2]; ++k)
         for (size_t j = 0; j < n[1]; ++j)
             for (size_t i = 0; i < n[0]; ++i, ++idx) {
                 const auto c = l[idx];
                 if (!c) continue;
-                auto& bb = box[c];
-                bb = {std::min(bb[0], i), std::min(bb[1], j), std::min(bb[2], k), std::max(bb[3], i), std::max(bb[4], j),
-                      std::max(bb[5], k)};
-                ++voxels[c];
+                const double x = double(i) * sp[0], y = double(j) * sp[1], z = double(k) * sp[2];
+                auto& a = m[c];
+                a[0] += 1;
+                a[1] += x, a[2] += y, a[3] += z;
+                a[4] += x * x, a[5] += y * y, a[6] += z * z, a[7] += x * y, a[8] += x * z, a[9] += y * z;
+                auto& b = box[c];
+                b = {std::min(b[0], i), std::min(b[1], j), std::min(b[2], k), std::max(b[3], i), std::max(b[4], j),
+                     std::max(b[5], k)};
             }
-    const auto& sp = grid->GetSpacing();
     std::vector<char> out(count, 0);
     for (size_t c = 1; c < count; ++c) {
-        if (!voxels[c]) continue;
-        const double dx = double(box[c][3] - box[c][0] + 1) * sp[0], dy = double(box[c][4] - box[c][1] + 1) * sp[1],
-                     dz = double(box[c][5] - box[c][2] + 1) * sp[2];
-        const double volume = double(voxels[c]) * sp[0] * sp[1] * sp[2];
-        const double sphere = std::cbrt(6.0 * volume / M_PI);
-        out[c] = std::sqrt(dx * dx + dy * dy + dz * dz) >= 2.5 * sphere;
+        const auto& a = m[c];
+        if (a[0] < 2) continue;
+        const double mx = a[1] / a[0], my = a[2] / a[0], mz = a[3] / a[0];
+        const double cxx = a[4] / a[0] - mx * mx, cyy = a[5] / a[0] - my * my, czz = a[6] / a[0] - mz * mz;
+        const double cxy = a[7] / a[0] - mx * my, cxz = a[8] / a[0] - mx * mz, cyz = a[9] / a[0] - my * mz;
+        double e[3];
+        symmetricEigenvalues(cxx, cyy, czz, cxy, cxz, cyz, e); // increasing |value|
+        const auto& b = box[c];
+        const double boxVoxels = double(b[3] - b[0] + 1) * double(b[4] - b[1] + 1) * double(b[5] - b[2] + 1);
+        out[c] = e[2] >= 4.0 * std::max(e[1], 1e-9) || a[0] < 0.15 * boxVoxels;
     }
     return out;
 }
 
 struct Thresholds {
-    double seed, grow;
+    double seed, seedEdge, seedRaw, grow;
 };
 
-// Hysteresis detection on the height above the background, inside `region`.
-MaskImage::Pointer detect(const float* height, const MaskImage* region, const Thresholds& t) {
+// Hysteresis detection on the heights above the background, inside `region`:
+// seeds at any smoothing (thin vessels keep their peak only at the lighter
+// ones), grown on the detection smoothing.
+MaskImage::Pointer detect(const float* hDetect, const float* hEdge, const float* hRaw, const MaskImage* region,
+                          const Thresholds& t) {
     auto seeds = newMask(region);
     auto cand = newMask(region);
     const auto* r = region->GetBufferPointer();
@@ -147,8 +160,8 @@ MaskImage::Pointer detect(const float* height, const MaskImage* region, const Th
     const size_t total = region->GetBufferedRegion().GetNumberOfPixels();
     for (size_t i = 0; i < total; ++i) {
         if (!r[i]) continue;
-        s[i] = height[i] > t.seed;
-        c[i] = height[i] > t.grow;
+        s[i] = hDetect[i] > t.seed || hEdge[i] > t.seedEdge || hRaw[i] > t.seedRaw;
+        c[i] = s[i] || hDetect[i] > t.grow;
     }
     return hysteresis(seeds, cand);
 }
@@ -201,7 +214,7 @@ VesselMask vesselLumenMask(const FloatImage* C, const MaskImage* L, const MaskIm
     stamp("parenchyma");
     // 2. Background field from parenchyma-like voxels (within 2.5 SD of the
     // median), away from `exclude` (vessels found so far, grown by 2 mm).
-    std::vector<float> hDetect(total), hEdge(total);
+    std::vector<float> hDetect(total), hEdge(total), hRaw(total);
     auto makeBackground = [&](const MaskImage* exclude) {
         auto weight = newMask(C);
         auto* w = weight->GetBufferPointer();
@@ -217,6 +230,7 @@ VesselMask vesselLumenMask(const FloatImage* C, const MaskImage* L, const MaskIm
         for (size_t i = 0; i < total; ++i) {
             hDetect[i] = gd[i] - bg[i];
             hEdge[i] = ge[i] - bg[i];
+            hRaw[i] = c[i] - bg[i];
         }
     };
     makeBackground(nullptr);
@@ -239,11 +253,13 @@ VesselMask vesselLumenMask(const FloatImage* C, const MaskImage* L, const MaskIm
     auto thresholds = [&](double k) {
         Thresholds t;
         t.seed = std::max(opt.seedFraction * k, opt.seedNoise * res.noiseDetect_hu);
+        t.seedEdge = std::max(opt.seedEdgeFraction * k, opt.seedNoise * res.noiseEdge_hu);
         t.grow = std::max(opt.growFraction * k, opt.growNoise * res.noiseDetect_hu);
+        t.seedRaw = std::max(opt.seedRawFraction * k, opt.seedNoise * res.noise_hu);
         return t;
     };
     {
-        auto first = detect(hDetect.data(), W, thresholds(contrast));
+        auto first = detect(hDetect.data(), hEdge.data(), hRaw.data(), W, thresholds(contrast));
         stamp("contrast: first detection");
         // The background again without the vessels (a wide, moderately
         // enhanced IVC is otherwise taken for parenchyma around it).
@@ -278,16 +294,16 @@ VesselMask vesselLumenMask(const FloatImage* C, const MaskImage* L, const MaskIm
     progress.update(0.4, "vessels: detection");
 
     // 4. Detection, and the components worth keeping.
-    auto D = detect(hDetect.data(), W, t);
+    auto D = detect(hDetect.data(), hEdge.data(), hRaw.data(), W, t);
     {
-        // Components that are not elongated (a lesion, a blob of noise), that
-        // are small, or that lie mostly outside the liver (ribs, kidney or
+        // Components that are neither elongated nor tree-like (a lesion, a
+        // blob of noise), that are small, or that lie mostly outside the liver (ribs, kidney or
         // bowel in the margin) are dropped.
         std::vector<size_t> sizes;
         auto cc = components(D, true, &sizes);
         const auto* l = cc->GetBufferPointer();
         const auto* inLiver = L->GetBufferPointer();
-        const std::vector<char> tubular = elongated(cc, sizes.size(), C);
+        const std::vector<char> tubular = vesselLike(cc, sizes.size(), C);
         std::vector<size_t> inside(sizes.size(), 0);
         for (size_t i = 0; i < total; ++i)
             if (l[i] && inLiver[i]) ++inside[l[i]];
@@ -297,6 +313,16 @@ VesselMask vesselLumenMask(const FloatImage* C, const MaskImage* L, const MaskIm
             d[i] = l[i] && tubular[l[i]] && double(sizes[l[i]]) >= minVoxels && 4 * inside[l[i]] >= sizes[l[i]];
     }
     res.detection = D;
+    if (std::getenv("IRPLAN_VESSEL_DEBUG")) {
+        std::vector<size_t> sz;
+        components(D, true, &sz);
+        std::fprintf(stderr, "debug: seed %.1f seedEdge %.1f seedRaw %.1f grow %.1f edge %.1f; %zu components in D:", t.seed, t.seedEdge, t.seedRaw, t.grow, res.edge_hu, sz.size() - 1);
+        auto lab = components(D, true, &sz);
+        std::vector<float> mx(sz.size(), -1e9f);
+        for (size_t i = 0; i < total; ++i) if (lab->GetBufferPointer()[i]) mx[lab->GetBufferPointer()[i]] = std::max(mx[lab->GetBufferPointer()[i]], hEdge[i]);
+        for (size_t c = 1; c < sz.size(); ++c) std::fprintf(stderr, " %zu (max edge height %.1f)", sz[c], mx[c]);
+        std::fprintf(stderr, "\n");
+    }
     stamp("detection");
     progress.update(0.7, "vessels: lumen edge");
 
@@ -316,7 +342,27 @@ VesselMask vesselLumenMask(const FloatImage* C, const MaskImage* L, const MaskIm
         auto* lm = lumen->GetBufferPointer();
         const float* s = smooth->GetBufferPointer();
         const auto* d = D->GetBufferPointer();
-        for (size_t i = 0; i < total; ++i) lm[i] = w[i] && (s[i] > 0.4f || (d[i] && hEdge[i] > level));
+        // Vessels thinner than the resolution never reach the contour level:
+        // on the detection, their own half-maximum (of the 3x3x3 peak) holds
+        // where it is lower, above the noise.
+        const float floor = static_cast<float>(opt.edgeNoise * res.noiseEdge_hu);
+        const long nx = long(n[0]), ny = long(n[1]), nz = long(n[2]);
+        for (long k = 0; k < nz; ++k)
+            for (long j = 0; j < ny; ++j)
+                for (long i = 0; i < nx; ++i) {
+                    const size_t idx = size_t(i + nx * (j + ny * k));
+                    lm[idx] = w[idx] && (s[idx] > 0.4f || (d[idx] && hEdge[idx] > level));
+                    if (lm[idx] || !d[idx] || !w[idx] || hEdge[idx] <= floor) continue;
+                    float peak = hEdge[idx];
+                    for (long dz = -1; dz <= 1; ++dz)
+                        for (long dy = -1; dy <= 1; ++dy)
+                            for (long dx = -1; dx <= 1; ++dx) {
+                                const long x = i + dx, y = j + dy, z = k + dz;
+                                if (x >= 0 && y >= 0 && z >= 0 && x < nx && y < ny && z < nz)
+                                    peak = std::max(peak, hEdge[size_t(x + nx * (y + ny * z))]);
+                            }
+                    lm[idx] = hEdge[idx] > std::min(level, 0.5f * peak);
+                }
         auto connected = hysteresis(D, lumen);
         stamp("lumen edge: connected");
         res.lumen = fillSmallHoles(connected, 2.0);

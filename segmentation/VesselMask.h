@@ -12,10 +12,13 @@
 // 3. Contrast: blood level measured in the lumen of the thick vessels of a
 //    first detection (median of the raw CT deep inside them) minus the local
 //    background; the first guess is the liver's brightest 0.5%.
-// 4. Detection: hysteresis on the 1 mm-smoothed height: seeds above 0.6 of the
-//    contrast, grown down to 0.3 of it (never below 4 and 2 noise SD).
-//    Components that are not elongated (a blob: a lesion, noise), smaller
-//    than 8 mm^3, or mostly outside the liver (ribs, kidney in the margin)
+// 4. Detection: hysteresis on the heights: seeds 5 noise SD above the local
+//    level (on the 1 mm-smoothed, the lightly smoothed or the raw image: thin
+//    vessels keep their peak only on the latter), grown down to 2.5 noise SD
+//    on the 1 mm one (floors of 0.25, 0.25, 0.4 and 0.1 of the contrast for
+//    noise-free images).
+//    Components that are neither elongated nor sparse like a tree (a blob: a
+//    lesion, noise), smaller than 8 mm^3, or mostly outside the liver (ribs, kidney in the margin)
 //    are dropped.
 // 5. Lumen edge: within 1.2 mm of the detection, the lightly smoothed image
 //    above 0.35 of the contrast (at half-maximum, slightly outside it: the
@@ -32,10 +35,11 @@
 namespace irplan::seg {
 
 struct VesselMaskOptions {
-    double seedFraction = 0.6; // of the contrast: certain vessel
-    double growFraction = 0.3; // of the contrast: connected vessel
+    // Detection is set by the noise (false alarms), with a floor in contrast
+    // for noise-free images; the contour by the contrast (half-maximum).
+    double seedNoise = 5.0, growNoise = 2.5, edgeNoise = 2.0; // in noise SD of the smoothing used
+    double seedFraction = 0.25, seedEdgeFraction = 0.25, seedRawFraction = 0.4, growFraction = 0.1; // of the contrast (floors)
     double edgeFraction = 0.35; // of the contrast: lumen contour
-    double seedNoise = 4.0, growNoise = 2.0, edgeNoise = 2.0; // floors, in noise SD
     double background_mm = 8.0; // scale of the parenchyma background field
     double minVolume_mm3 = 8.0; // smaller isolated pieces are dropped
     unsigned threads = 0;
