@@ -1,11 +1,14 @@
 // irplan segment liver   --ct CT --out DIR [--seed x,y,z]
 // irplan segment lesions [--ct CT] [--portal CT2] [--pet PET] [--liver MASK] [--seed x,y,z]... --out DIR
 // irplan segment vessels --ct CT --liver MASK --out DIR
+// irplan segment couinaud --ct CT --liver MASK --vessels DIR --out DIR
 #include "app/cli/CliSupport.h"
 #include "app/cli/CommandRegistry.h"
 #include "core/Error.h"
 #include "core/Files.h"
+#include "core/JsonFile.h"
 #include "io/VolumeIO.h"
+#include "segmentation/Couinaud.h"
 #include "segmentation/ImageOps.h"
 #include "segmentation/Lesions.h"
 #include "segmentation/Liver.h"
@@ -87,6 +90,33 @@ void runVessels(const VesselCliOptions& o) {
     summary["seconds"] = r.seconds;
     summary["warnings"] = r.warnings;
     printJson(summary);
+}
+
+struct CouinaudCliOptions {
+    std::string ct, liver, vessels, out;
+    bool quiet = false;
+};
+
+void runCouinaud(const CouinaudCliOptions& o) {
+    const std::filesystem::path out(o.out);
+    const Volume ct = readVolume(o.ct);
+    MaskImage::Pointer liver = seg::maskFromLabels(readLabelMap(o.liver), o.liver);
+    if (!seg::sameGrid(ct.image, liver))
+        throw Error("the liver mask is not on the CT's grid (size, spacing, origin or direction differ)");
+    std::filesystem::path vesselFile(o.vessels);
+    std::error_code ec;
+    if (std::filesystem::is_directory(vesselFile, ec)) vesselFile /= "vessels.json";
+    if (!std::filesystem::is_regular_file(vesselFile, ec))
+        throw Error("vessel file not found: " + vesselFile.string() + " (expected irplan segment vessels' vessels.json)");
+    const auto branches = seg::couinaudBranchesFromJson(parseJsonFile(vesselFile), vesselFile.string());
+    seg::CouinaudOptions co;
+    co.progress = stderrProgress(o.quiet);
+    const seg::CouinaudResult r = seg::segmentCouinaud(liver, branches, co);
+    files::ensureDirectory(out);
+    writeLabelMap(r.labels, out / "couinaud.nii.gz");
+    const Json j = seg::couinaudJson(r, vesselFile.string());
+    files::writeTextAtomic(out / "couinaud.json", j.dump(2) + "\n");
+    printJson(j);
 }
 
 struct LesionCliOptions {
@@ -216,6 +246,17 @@ void addSegmentCommand(CLI::App& app) {
         ->check(CLI::IsMember({"arterial", "portal-venous", "delayed"}));
     vessels->add_flag("--quiet", vo->quiet, "No progress lines on stderr");
     vessels->callback([vo] { runVessels(*vo); });
+
+    auto cu = std::make_shared<CouinaudCliOptions>();
+    CLI::App* couinaud = cmd->add_subcommand("couinaud", "Couinaud segments 1-8 from the hepatic and portal veins -> "
+                                                         "DIR/couinaud.nii.gz, couinaud.json");
+    couinaud->add_option("--ct", cu->ct, "The CT the liver and vessels were segmented on (the output grid)")->required();
+    couinaud->add_option("--liver", cu->liver, "Liver mask on the CT's grid")->required();
+    couinaud->add_option("--vessels", cu->vessels, "irplan segment vessels output (DIR or DIR/vessels.json), with branch kinds")
+        ->required();
+    couinaud->add_option("--out", cu->out, "Output directory")->required();
+    couinaud->add_flag("--quiet", cu->quiet, "No progress lines on stderr");
+    couinaud->callback([cu] { runCouinaud(*cu); });
 }
 
 const CommandRegistrar registrar(40, addSegmentCommand);
