@@ -128,9 +128,7 @@ CouinaudPlanes couinaudPlanes(const std::vector<CouinaudBranch>& bs,
 
     // Hepatic veins: a histogram of the angle around the IVC of the hepatic
     // vein points above the bifurcation, 10-60 mm from the axis, weighted by
-    // calibre^2 x length; its three highest peaks at least 45 degrees apart
-    // (the veins fan out ~60-70 degrees from each other; closer peaks are one
-    // vein's branches or misread vessels).
+    // calibre^2 x length.
     std::vector<double> hist(360, 0.0); // 1-degree bins over [-90, 270)
     double confZ = 0, confW = 0;
     for (const auto& b : bs) {
@@ -163,14 +161,34 @@ CouinaudPlanes couinaudPlanes(const std::vector<CouinaudBranch>& bs,
         peaks.push_back({v, i});
     }
     std::sort(peaks.begin(), peaks.end(), std::greater<>());
+
+    // The three veins: among the eight highest peaks, the three (or, failing
+    // that, two) with the largest total weight that are at least 35 degrees
+    // apart and span at most a half-turn (they fan out in front of the IVC).
+    if (peaks.size() > 8) peaks.resize(8);
     std::vector<double> chosen;
-    for (const auto& [v, i] : peaks) {
-        if (v < 0.05 * peaks.front().first) break;
-        bool apart = true;
-        for (double a : chosen) apart = apart && std::abs(a - (i - 90)) >= 45;
-        if (apart) chosen.push_back(i - 90);
-        if (chosen.size() == 3) break;
-    }
+    double bestSum = 0;
+    for (size_t i = 0; i < peaks.size(); ++i)
+        for (size_t j = 0; j < peaks.size(); ++j)
+            for (size_t k = 0; k <= peaks.size(); ++k) {
+                std::vector<std::pair<int, double>> t{{peaks[i].second - 90, peaks[i].first},
+                                                      {peaks[j].second - 90, peaks[j].first}};
+                if (k < peaks.size()) t.push_back({peaks[k].second - 90, peaks[k].first});
+                std::sort(t.begin(), t.end());
+                bool ok = t.back().first - t.front().first <= 180;
+                double sum = 0;
+                for (size_t q = 0; q < t.size(); ++q) {
+                    sum += t[q].second;
+                    if (q > 0 && t[q].first - t[q - 1].first < 35) ok = false;
+                }
+                // A third vein always beats two.
+                if (t.size() == 3) sum += 1e12;
+                if (ok && sum > bestSum) {
+                    bestSum = sum;
+                    chosen.clear();
+                    for (const auto& x : t) chosen.push_back(x.first);
+                }
+            }
     std::sort(chosen.begin(), chosen.end());
     pl.leftPortalZ = pl.bifurcation.z;
     if (chosen.size() < 2)
@@ -198,7 +216,7 @@ CouinaudPlanes couinaudPlanes(const std::vector<CouinaudBranch>& bs,
     // Each vein's course: hepatic branches near the IVC take the nearest of the
     // three angles; the others follow through the tree (parent links).
     {
-        const double peaks[3] = {pl.rightAngle_deg, pl.middleAngle_deg, pl.leftAngle_deg};
+        const double veinAngles[3] = {pl.rightAngle_deg, pl.middleAngle_deg, pl.leftAngle_deg};
         std::vector<int> vein(bs.size(), -1);
         std::vector<int> queue;
         for (size_t b = 0; b < bs.size(); ++b) {
@@ -210,7 +228,7 @@ CouinaudPlanes couinaudPlanes(const std::vector<CouinaudBranch>& bs,
                 if (r < 10 || r > 30 || p.z < pl.bifurcation.z - 10) continue;
                 const double a = angleAroundIvc(pl, p);
                 for (int v = 0; v < 3; ++v)
-                    if (std::abs(a - peaks[v]) < best) best = std::abs(a - peaks[v]), vein[b] = v;
+                    if (std::abs(a - veinAngles[v]) < best) best = std::abs(a - veinAngles[v]), vein[b] = v;
             }
             if (vein[b] >= 0 && best < 30) queue.push_back(int(b));
             else vein[b] = -1;
@@ -243,11 +261,11 @@ CouinaudPlanes couinaudPlanes(const std::vector<CouinaudBranch>& bs,
                 }
             }
             auto& prof = pl.veinProfile[v];
-            prof.assign(sx.size(), peaks[v]);
-            double last = peaks[v];
+            prof.assign(sx.size(), veinAngles[v]);
+            double last = veinAngles[v];
             for (size_t bin = 0; bin < sx.size(); ++bin) {
                 if (bin >= 2 && sx[bin] * sx[bin] + sy[bin] * sy[bin] > 0) last = wrap(std::atan2(sy[bin], sx[bin]) * 180.0 / kPi);
-                prof[bin] = bin < 2 ? peaks[v] : last;
+                prof[bin] = bin < 2 ? veinAngles[v] : last;
             }
         }
     }

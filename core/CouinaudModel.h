@@ -6,7 +6,10 @@
 //
 // Landmarks (DOMAIN.md "Couinaud segments"):
 //  - the IVC axis: a polyline along the patient's axis;
-//  - the right, middle and left hepatic veins: each a vertical surface
+//  - the right, middle and left hepatic veins (the three heaviest peaks, at
+//    least 35 degrees apart and within a half-turn, of the calibre-weighted
+//    angle histogram of the hepatic veins around the IVC above the portal
+//    bifurcation, 10-60 mm from its axis): each a vertical surface
 //    through the IVC axis that follows the vein's course, i.e. its angle
 //    around the IVC axis in the axial plane as a function of the distance
 //    from the axis (the veins curve; a straight plane from where they leave

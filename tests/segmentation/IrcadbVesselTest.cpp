@@ -14,6 +14,7 @@
 #include "io/VolumeIO.h"
 #include "planning/GridGeometry.h"
 #include "planning/Vessels.h"
+#include "segmentation/Couinaud.h"
 #include "segmentation/ImageOps.h"
 #include "segmentation/Liver.h"
 #include "segmentation/Skeleton.h"
@@ -27,6 +28,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <memory>
 
 using namespace irplan;
 
@@ -115,11 +117,33 @@ Scores score(const seg::VesselResult& r, const test::Ircadb& d) {
 
 } // namespace
 
+namespace {
+
+// The case and its vessels (expert liver), loaded once for the suite.
+struct Loaded {
+    test::Ircadb data;
+    seg::VesselResult vessels;
+};
+const Loaded* loaded() {
+    static std::unique_ptr<Loaded> l;
+    if (!l) {
+        auto dir = test::unzippedShared("ircadb-01/IRCADb-01_patient1_CT_dicom.zip");
+        auto vti = test::sharedFile("ircadb-01/IRCADb-01_patient1_labels.vti");
+        if (!dir || !vti) return nullptr;
+        l = std::make_unique<Loaded>();
+        l->data = test::loadIrcadb(*dir / "PATIENT_DICOM", *vti);
+        l->vessels = seg::segmentVessels(l->data.ct, l->data.liver);
+    }
+    return l.get();
+}
+
+} // namespace
+
 TEST(IrcadbVessels, DiceCalibreAndKindAgainstTheExpertMasks) {
-    IRPLAN_SHARED_ZIP(dir, "ircadb-01/IRCADb-01_patient1_CT_dicom.zip");
-    IRPLAN_SHARED_FILE(vti, "ircadb-01/IRCADb-01_patient1_labels.vti");
-    const test::Ircadb d = test::loadIrcadb(dir / "PATIENT_DICOM", vti);
-    const seg::VesselResult r = seg::segmentVessels(d.ct, d.liver);
+    const Loaded* l = loaded();
+    if (!l) GTEST_SKIP() << "shared data not found (ircadb-01); set IRPLAN_SHARED_DATA";
+    const test::Ircadb& d = l->data;
+    const seg::VesselResult& r = l->vessels;
     std::printf("[ ircadb ] %zu branches in %.1f s:", r.branches.size(), r.seconds);
     for (const auto& [step, sec] : r.stepSeconds) std::printf(" %s %.2f s;", step.c_str(), sec);
     std::printf("\n[ ircadb ] parenchyma %.0f HU (noise %.0f HU), blood %.0f HU, contrast %.0f HU above the local level; "
@@ -162,4 +186,55 @@ TEST(IrcadbVessels, DiceCalibreAndKindAgainstTheExpertMasks) {
     EXPECT_GE(s.dice, 0.66);
     EXPECT_GE(s.found3mm, 0.85);
     EXPECT_GE(s.centreline3mm, 0.87);
+}
+
+// Couinaud segments from the segmented vessels (expert liver): each of
+// segments 2-8 must hold 3-30 % of the liver (issue 12); every tumour's
+// segments are printed (no expert segments ship with the case).
+TEST(IrcadbVessels, CouinaudSegmentsArePlausible) {
+    const Loaded* l = loaded();
+    if (!l) GTEST_SKIP() << "shared data not found (ircadb-01); set IRPLAN_SHARED_DATA";
+    const test::Ircadb& d = l->data;
+    const seg::CouinaudResult c = seg::segmentCouinaud(d.liver, seg::couinaudBranches(l->vessels.branches));
+    std::printf("[ ircadb ] Couinaud in %.1f s: bifurcation %s mm, veins at %.0f / %.0f / %.0f degrees (%s), IVC: %s\n",
+                c.seconds, toString(c.planes.bifurcation, 1).c_str(), c.planes.rightAngle_deg, c.planes.middleAngle_deg,
+                c.planes.leftAngle_deg,
+                c.planes.veinFound[0] && c.planes.veinFound[1] && c.planes.veinFound[2] ? "all found" : "some assumed",
+                c.planes.ivcSource.c_str());
+    for (int s = 1; s <= 8; ++s) {
+        const double pct = 100.0 * c.volume_ml[size_t(s)] / c.liver_ml;
+        std::printf("[ ircadb ]   segment %d: %6.1f mL (%4.1f%% of %.0f mL)%s\n", s, c.volume_ml[size_t(s)], pct, c.liver_ml,
+                    s >= 2 && (pct < 3 || pct > 30) ? "  <- outside 3-30%" : "");
+        if (s >= 2) {
+            EXPECT_GE(pct, 3.0) << "segment " << s;
+            EXPECT_LE(pct, 30.0) << "segment " << s;
+        }
+    }
+    for (const auto& w : c.warnings) std::printf("[ ircadb ] Couinaud warning: %s\n", w.c_str());
+    // Tumours: 26-connected pieces of the tumour label (README), largest first.
+    std::vector<size_t> sizes;
+    auto tumours = seg::components(d.tumours, true, &sizes);
+    auto lesionLabels = seg::newLabels(d.ct.image);
+    const size_t total = sizes.empty() ? 0 : d.tumours->GetBufferedRegion().GetNumberOfPixels();
+    for (size_t i = 0; i < total; ++i)
+        lesionLabels->GetBufferPointer()[i] = LabelImage::PixelType(tumours->GetBufferPointer()[i]);
+    std::vector<seg::LesionMeasurement> rows;
+    for (size_t k = 1; k < sizes.size(); ++k) {
+        seg::LesionMeasurement m;
+        m.id = int(k);
+        m.volume_ml = double(sizes[k]) * seg::voxelVolume_mm3(d.ct.image) / 1000.0;
+        rows.push_back(m);
+    }
+    seg::assignLesionSegments(rows, lesionLabels, c.labels);
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.volume_ml > b.volume_ml; });
+    size_t withSegment = 0;
+    for (const auto& m : rows) {
+        if (m.volume_ml < 0.1) continue;
+        std::string all;
+        for (int s : m.couinaudAll) all += (all.empty() ? "" : ", ") + std::to_string(s);
+        std::printf("[ ircadb ]   tumour of %.2f mL: segment %s (touches %s)\n", m.volume_ml,
+                    m.couinaud ? std::to_string(*m.couinaud).c_str() : "none", all.c_str());
+        withSegment += m.couinaud.has_value();
+    }
+    EXPECT_GE(withSegment, 7u); // the README's seven tumours
 }
