@@ -11,6 +11,9 @@ namespace irplan::seg {
 namespace {
 
 constexpr double kVerticalCos = 0.766; // 40 degrees from the patient's axis
+constexpr double kMaxVessel_mm = 30.0;  // wider than any IVC
+// The main portal vein measures 10-16 mm (up to ~20 mm in portal hypertension).
+constexpr double kMaxPortalTrunk_mm = 20.0;
 constexpr double kBig = std::numeric_limits<double>::max() / 4;
 
 std::string fmt(double v, int precision = 1) {
@@ -160,7 +163,13 @@ std::vector<int> findIvc(const Graph& g, const std::vector<KindBranch>& bs) {
 } // namespace
 
 KindResult classifyVesselKinds(const KindInput& in) {
-    const auto& bs = in.branches;
+    // No hepatic vessel is wider than the IVC (~20-30 mm): wider "branches"
+    // are bright organs reached in the margin (kidney, heart); they stay
+    // unknown and carry no flow.
+    std::vector<KindBranch> bs = in.branches;
+    std::vector<char> tooWide(bs.size(), 0);
+    for (size_t b = 0; b < bs.size(); ++b)
+        if (bs[b].diameter_mm > kMaxVessel_mm) tooWide[b] = 1, bs[b].diameter_mm = 0.1;
     KindResult res;
     res.kinds.assign(bs.size(), VesselKind::Unknown);
     res.why.assign(bs.size(), "");
@@ -178,9 +187,22 @@ KindResult classifyVesselKinds(const KindInput& in) {
             for (int o : g.at[size_t(node)]) touchesIvc[size_t(o)] = 1;
     }
     const double upperQuarter = in.liverTop_z - 0.25 * (in.liverTop_z - in.liverBottom_z);
+    // The IVC's line in the axial plane (its mean position) and width: a thick
+    // branch on that line below or above the run found is more IVC.
+    Vec3 ivcLine;
+    std::vector<double> ivcWidths;
+    for (int b : res.ivcBranches) ivcLine += centre(bs[size_t(b)]), ivcWidths.push_back(bs[size_t(b)].diameter_mm);
+    double ivcWidth = 0;
+    if (!res.ivcBranches.empty()) {
+        ivcLine = ivcLine / double(res.ivcBranches.size());
+        std::nth_element(ivcWidths.begin(), ivcWidths.begin() + long(ivcWidths.size() / 2), ivcWidths.end());
+        ivcWidth = ivcWidths[ivcWidths.size() / 2];
+    }
     for (size_t b = 0; b < bs.size(); ++b) {
         const auto& br = bs[b];
-        if (isIvc[b] || touchesIvc[b] || br.length_mm < 5) continue;
+        if (isIvc[b] || touchesIvc[b] || br.length_mm < 5 || br.diameter_mm > kMaxPortalTrunk_mm) continue;
+        const Vec3 c = centre(br);
+        if (!res.ivcBranches.empty() && std::hypot(c.x - ivcLine.x, c.y - ivcLine.y) < std::max(10.0, ivcWidth)) continue;
         if (!res.ivcBranches.empty() && centre(br).z > ivcTop - 10.0) continue;
         if (in.liverTop_z > in.liverBottom_z && centre(br).z > upperQuarter) continue;
         if (res.portalTrunk < 0 || br.diameter_mm > bs[size_t(res.portalTrunk)].diameter_mm) res.portalTrunk = int(b);
@@ -207,15 +229,20 @@ KindResult classifyVesselKinds(const KindInput& in) {
     if (res.portalTrunk >= 0) portalSeeds.push_back(res.portalTrunk);
     // Hepatic roots besides the IVC: the thick branches at the top of the
     // liver behind the portal trunk (where the hepatic veins converge on it).
+    // With the IVC found, only those within 40 mm of its line (the veins'
+    // last centimetres before they join it).
     if (res.portalTrunk >= 0) {
         const double yPortal = centre(bs[size_t(res.portalTrunk)]).y;
+        auto candidate = [&](size_t b) {
+            const Vec3 c = centre(bs[b]);
+            if (isIvc[b] || tooWide[b] || bs[b].length_mm < 5 || c.z <= upperQuarter || c.y <= yPortal) return false;
+            return res.ivcBranches.empty() || std::hypot(c.x - ivcLine.x, c.y - ivcLine.y) <= 40.0;
+        };
         double best = 0;
         for (size_t b = 0; b < bs.size(); ++b)
-            if (!isIvc[b] && bs[b].length_mm >= 5 && centre(bs[b]).z > upperQuarter && centre(bs[b]).y > yPortal)
-                best = std::max(best, bs[b].diameter_mm);
+            if (candidate(b)) best = std::max(best, bs[b].diameter_mm);
         for (size_t b = 0; b < bs.size(); ++b)
-            if (!isIvc[b] && bs[b].length_mm >= 5 && centre(bs[b]).z > upperQuarter && centre(bs[b]).y > yPortal &&
-                bs[b].diameter_mm >= 0.6 * best)
+            if (candidate(b) && bs[b].diameter_mm >= 0.6 * best)
                 res.hepaticRoots.push_back(int(b)), hepaticSeeds.push_back(int(b));
     }
     if (!res.hepaticRoots.empty())
@@ -225,8 +252,37 @@ KindResult classifyVesselKinds(const KindInput& in) {
         res.warnings.push_back("no IVC and no hepatic-vein root found among the vessels: hepatic veins cannot be told "
                                "from portal veins by connectivity; their kind is left unknown unless they continue a "
                                "classified branch");
+    // The portal root is the trunk with its thick continuations (>= 0.6 of
+    // its calibre, off the IVC's line): a thick contact with the IVC near the
+    // hilum then cannot drain the whole portal tree.
+    if (res.portalTrunk >= 0) {
+        const double dTrunk = bs[size_t(res.portalTrunk)].diameter_mm;
+        std::vector<char> isSeed(bs.size(), 0), hep(bs.size(), 0);
+        for (int b : hepaticSeeds) hep[size_t(b)] = 1;
+        isSeed[size_t(res.portalTrunk)] = 1;
+        for (size_t qi = 0; qi < portalSeeds.size(); ++qi) {
+            const int b = portalSeeds[qi];
+            for (int node : {g.u[size_t(b)], g.v[size_t(b)]})
+                for (int o : g.at[size_t(node)]) {
+                    const auto& br = bs[size_t(o)];
+                    if (isSeed[size_t(o)] || hep[size_t(o)] || touchesIvc[size_t(o)] || br.diameter_mm < 0.6 * dTrunk) continue;
+                    const Vec3 c = centre(br);
+                    if (!res.ivcBranches.empty() && std::hypot(c.x - ivcLine.x, c.y - ivcLine.y) < std::max(10.0, ivcWidth))
+                        continue;
+                    isSeed[size_t(o)] = 1;
+                    portalSeeds.push_back(o);
+                }
+        }
+        if (portalSeeds.size() > 1)
+            method += "portal root: the trunk and " + std::to_string(portalSeeds.size() - 1) +
+                      " thick continuation(s); ";
+    }
     const std::vector<double> phi = flowPotential(g, bs, portalSeeds, hepaticSeeds);
     for (size_t b = 0; b < bs.size(); ++b) {
+        if (tooWide[b]) {
+            res.why[b] = "wider than any hepatic vessel (" + fmt(in.branches[b].diameter_mm) + " mm)";
+            continue;
+        }
         if (isIvc[b]) {
             res.kinds[b] = VesselKind::Ivc;
             res.why[b] = "the IVC";

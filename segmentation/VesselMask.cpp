@@ -293,6 +293,25 @@ VesselMask vesselLumenMask(const FloatImage* C, const MaskImage* L, const MaskIm
     res.edge_hu = std::max(opt.edgeFraction * contrast, opt.edgeNoise * res.noiseEdge_hu);
     progress.update(0.4, "vessels: detection");
 
+    // Bone (ribs, spine) and calcification in the margin are brighter than any
+    // blood: voxels above the blood level plus the contrast (and 100 HU) are
+    // not searched, nor 1.5 mm around them (their partial-volume rim).
+    auto region = newMask(C);
+    {
+        auto bright = newMask(C);
+        auto* br = bright->GetBufferPointer();
+        const float limit = static_cast<float>(res.blood_hu + std::max(100.0, contrast));
+        size_t count = 0;
+        for (size_t i = 0; i < total; ++i) count += br[i] = ge[i] > limit;
+        auto grown = count ? dilateSmall(bright, 1.5) : bright;
+        const auto* gb = grown->GetBufferPointer();
+        const auto* w = W->GetBufferPointer();
+        auto* r = region->GetBufferPointer();
+        for (size_t i = 0; i < total; ++i) r[i] = w[i] && !gb[i];
+        res.boneLimit_hu = limit;
+    }
+    W = region.GetPointer();
+
     // 4. Detection, and the components worth keeping.
     auto D = detect(hDetect.data(), hEdge.data(), hRaw.data(), W, t);
     {

@@ -12,6 +12,8 @@
 // 3. Contrast: blood level measured in the lumen of the thick vessels of a
 //    first detection (median of the raw CT deep inside them) minus the local
 //    background; the first guess is the liver's brightest 0.5%.
+//    Voxels brighter than the blood level plus the contrast (bone, calcium)
+//    and a 1.5 mm rim around them are left out.
 // 4. Detection: hysteresis on the heights: seeds 5 noise SD above the local
 //    level (on the 1 mm-smoothed, the lightly smoothed or the raw image: thin
 //    vessels keep their peak only on the latter), grown down to 2.5 noise SD
@@ -55,6 +57,7 @@ struct VesselMask {
     double contrast_hu = 0;        // blood above the local background
     double blood_hu = 0;           // median lumen level of the thick vessels
     double seed_hu = 0, grow_hu = 0, edge_hu = 0; // heights above the background
+    double boneLimit_hu = 0;       // brighter than blood: bone or calcification, not searched
     double detectSigma_mm = 0, edgeSigma_mm = 0;
     std::vector<std::string> warnings;
     std::vector<std::pair<std::string, double>> stepSeconds; // time of each step

@@ -3,7 +3,7 @@ irplan_add_test(segmentation_tube_tests SOURCES segmentation/TubeTest.cpp segmen
 irplan_add_test(segmentation_unit_tests SOURCES segmentation/SkeletonTest.cpp segmentation/LesionTableTest.cpp
   segmentation/SegTestUtil.cpp LIBS irplan_segmentation LABELS segmentation unit)
 irplan_add_test(segmentation_phantom_tests SOURCES segmentation/SegPhantomFixture.cpp
-  segmentation/PhantomLiverLesionTest.cpp segmentation/PhantomVesselTest.cpp segmentation/SegTestUtil.cpp
+  segmentation/PhantomLiverLesionTest.cpp segmentation/PhantomVesselTest.cpp segmentation/PhantomCouinaudTest.cpp segmentation/SegTestUtil.cpp
   LIBS irplan_segmentation irplan_phantom LABELS segmentation WHOLE)
 irplan_add_test(segmentation_realdata_tests SOURCES segmentation/RealDataTest.cpp segmentation/SegTestUtil.cpp
   LIBS irplan_segmentation LABELS segmentation)
