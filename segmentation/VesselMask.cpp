@@ -11,7 +11,6 @@
 #include <cstdint>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <cstdio>
 
 namespace irplan::seg {
@@ -332,16 +331,6 @@ VesselMask vesselLumenMask(const FloatImage* C, const MaskImage* L, const MaskIm
             d[i] = l[i] && tubular[l[i]] && double(sizes[l[i]]) >= minVoxels && 4 * inside[l[i]] >= sizes[l[i]];
     }
     res.detection = D;
-    if (std::getenv("IRPLAN_VESSEL_DEBUG")) {
-        std::vector<size_t> sz;
-        components(D, true, &sz);
-        std::fprintf(stderr, "debug: seed %.1f seedEdge %.1f seedRaw %.1f grow %.1f edge %.1f; %zu components in D:", t.seed, t.seedEdge, t.seedRaw, t.grow, res.edge_hu, sz.size() - 1);
-        auto lab = components(D, true, &sz);
-        std::vector<float> mx(sz.size(), -1e9f);
-        for (size_t i = 0; i < total; ++i) if (lab->GetBufferPointer()[i]) mx[lab->GetBufferPointer()[i]] = std::max(mx[lab->GetBufferPointer()[i]], hEdge[i]);
-        for (size_t c = 1; c < sz.size(); ++c) std::fprintf(stderr, " %zu (max edge height %.1f)", sz[c], mx[c]);
-        std::fprintf(stderr, "\n");
-    }
     stamp("detection");
     progress.update(0.7, "vessels: lumen edge");
 

@@ -17,7 +17,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 
 namespace irplan::seg {
 
@@ -357,18 +356,6 @@ VesselResult segmentVessels(const Volume& ct, const MaskImage* liver, const Vess
     pruneGraph(graph, skeleton, edt, 2.0 * hGeo);
     progress.update(0.72, "vessels: branches");
     BranchSet set = buildBranches(graph, edt, dilateSmall(mask, 1.01 * hMax), opt.minLength_mm);
-    if (std::getenv("IRPLAN_VESSEL_DEBUG")) {
-        size_t sk = 0, live = 0;
-        for (size_t i = 0; i < skeleton->GetBufferedRegion().GetNumberOfPixels(); ++i) sk += skeleton->GetBufferPointer()[i];
-        for (const auto& gb : graph.branches) live += !gb.removed;
-        std::fprintf(stderr, "debug: lumen %zu voxels, skeleton %zu voxels, %zu live graph branches, %zu branches\n",
-                     countOn(mask), sk, live, set.branches.size());
-        std::vector<size_t> sz;
-        components(mask, true, &sz);
-        for (size_t c = 1; c < sz.size(); ++c) std::fprintf(stderr, " lumen component %zu\n", sz[c]);
-        components(skeleton, true, &sz);
-        for (size_t c = 1; c < sz.size(); ++c) std::fprintf(stderr, " skeleton component %zu\n", sz[c]);
-    }
     stamp("branch graph");
     progress.update(0.75, "vessels: diameters");
     assignBlood(set.branches, C, mask, std::max(1.5, 1.5 * hGeo), res.warnings);

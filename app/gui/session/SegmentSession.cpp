@@ -154,7 +154,7 @@ void SegmentSession::runVessels(const std::string& dir) {
         o.progress = p;
         auto r = std::make_shared<seg::VesselResult>(seg::segmentVessels(*ct, liver.GetPointer(), o));
         files::ensureDirectory(out);
-        writeMask(r->mask, out / "vessels.nii.gz");
+        writeLabelMap(r->kindLabels, out / "vessels.nii.gz"); // one value per kind, as `irplan segment vessels`
         Volume diameter;
         diameter.image = r->diameter_mm;
         diameter.meta.units = Units::Unknown;
@@ -174,7 +174,9 @@ void SegmentSession::runVessels(const std::string& dir) {
             s.path = (out / "vessels.nii.gz").string();
             s.tablePath = (out / "vessels.json").string(); // planning reads it (as `irplan plan --vessels`)
             s.volumeId = ctId;
-            s.legend = {{1, "vessel"}};
+            for (seg::VesselKind k : {seg::VesselKind::Unknown, seg::VesselKind::Portal, seg::VesselKind::Hepatic,
+                                      seg::VesselKind::Artery, seg::VesselKind::Ivc})
+                s.legend[seg::vesselKindLabel(k)] = seg::vesselKindLabelName(k);
             record(s, "vessels");
             summary_ = "vessels: " + text;
             log::info(summary_);
