@@ -5,6 +5,7 @@
 #include "core/Files.h"
 #include "core/Log.h"
 #include "io/VolumeIO.h"
+#include "segmentation/Couinaud.h"
 #include "segmentation/ImageOps.h"
 #include "segmentation/Lesions.h"
 #include "segmentation/Liver.h"
@@ -100,7 +101,9 @@ void SegmentSession::runLesions(const std::vector<Vec3>& seeds, const std::strin
     const std::string gridId = ct ? images.ctId : images.petId;
     const unsigned generation = generation_;
     seeds_ = seeds;
-    viewer_.tasks().start("segmenting lesions", [this, ct, pet, ctToPet, liver, seeds, out, gridId, generation](const Progress& p) {
+    const LabelImage::Pointer couinaud = images.couinaud;
+    viewer_.tasks().start("segmenting lesions", [this, ct, pet, ctToPet, liver, seeds, out, gridId, generation,
+                                                 couinaud](const Progress& p) {
         Volume petOnGrid;
         if (pet && ct) {
             petOnGrid.meta = pet->meta;
@@ -114,6 +117,8 @@ void SegmentSession::runLesions(const std::vector<Vec3>& seeds, const std::strin
         seg::LesionOptions o;
         o.progress = p;
         auto r = std::make_shared<seg::LesionResult>(seg::segmentLesions(in, o));
+        // Each lesion's Couinaud segments when the case has them on this grid.
+        if (couinaud && seg::sameGrid(couinaud, r->labels)) seg::assignLesionSegments(r->lesions, r->labels, couinaud);
         files::ensureDirectory(out);
         writeLabelMap(r->labels, out / "lesions.nii.gz");
         files::writeTextAtomic(out / "lesions.json", seg::lesionsJson(*r).dump(2) + "\n");
