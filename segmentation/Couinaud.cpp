@@ -205,9 +205,16 @@ CouinaudResult segmentCouinaud(const MaskImage* liver, const std::vector<Couinau
             res.volume_ml[lab[v]] += voxel_ml;
             res.liver_ml += voxel_ml;
         }
-    for (int s = 1; s <= 8; ++s)
-        if (res.volume_ml[size_t(s)] < 0.01 * res.liver_ml)
-            res.warnings.push_back("segment " + std::to_string(s) + " holds under 1% of the liver: check the landmarks");
+    for (int s = 1; s <= 8; ++s) {
+        const double share = res.volume_ml[size_t(s)] / std::max(1e-9, res.liver_ml);
+        if (share < 0.01) res.warnings.push_back("segment " + std::to_string(s) + " holds under 1% of the liver: check the landmarks");
+        if (s >= 2 && (share < 0.01 || share > 0.5) && res.plausible) {
+            res.plausible = false;
+            res.implausibleReason = "segment " + std::to_string(s) + " holds " + std::to_string(int(std::lround(100 * share))) +
+                                    "% of the liver (expected 1-50%): the landmarks were probably misread";
+        }
+    }
+    if (!res.plausible) res.warnings.push_back("implausible segments: " + res.implausibleReason);
     res.refineBand_mm = opt.refineBand_mm;
     res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     opt.progress.update(1.0, "couinaud: done");
@@ -254,6 +261,8 @@ Json couinaudJson(const CouinaudResult& r, const std::string& source) {
                                              " mm of a boundary the segment of the nearest portal branch (geodesic in the liver)"
                                        : "");
     j["refined_voxels"] = r.refinedVoxels;
+    j["plausible"] = r.plausible;
+    if (!r.plausible) j["implausible_reason"] = r.implausibleReason;
     j["seconds"] = round2(r.seconds);
     j["warnings"] = r.warnings;
     return j;

@@ -48,6 +48,11 @@ struct CouinaudResult {
     std::array<double, 9> volume_ml{};   // index = segment (0 unused)
     double liver_ml = 0;
     size_t refinedVoxels = 0;            // voxels whose segment the portal territories changed
+    // Plausible: each of segments 2-8 holds 1-50 % of the liver. An
+    // implausible result (landmarks misread: the vessel kinds were wrong) is
+    // kept for inspection but should not name lesions' segments.
+    bool plausible = true;
+    std::string implausibleReason;
     double refineBand_mm = 0;
     std::vector<std::string> warnings;
     double seconds = 0;

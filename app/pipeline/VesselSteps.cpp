@@ -55,6 +55,13 @@ CouinaudStep runCouinaud(const MaskImage* liver, const seg::VesselResult& vessel
     const Json legend = seg::couinaudJson(r, "")["labels"];
     for (const auto& [k, v] : legend.items()) s.legend[std::stoi(k)] = "segment " + k + " (" + v.get<std::string>() + ")";
     setSegmentation(c, s);
+    if (!r.plausible) {
+        step.detail = "implausible, lesions not given segments: " + r.implausibleReason;
+        step.warnings.push_back("Couinaud segments implausible (" + r.implausibleReason +
+                                "): the lesions' segments are not estimated; segmentation/couinaud.nii.gz is kept for "
+                                "inspection");
+        return step;
+    }
 
     seg::assignLesionSegments(lesions.lesions, lesions.labels, r.labels);
     if (lesionsJson.contains("lesions") && lesionsJson["lesions"].is_array())
