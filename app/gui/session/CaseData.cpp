@@ -20,7 +20,12 @@ Selection defaultSelection(const Case& c, const std::string& preferredCt) {
         if (s.ctId.empty() && (v.role == "ct" || v.role == "mr" || v.role == "ct_followup")) s.ctId = v.id;
         if (s.petId.empty() && (v.role == "pet" || v.role == "spect")) s.petId = v.id;
     }
-    if (!c.segmentations.empty()) s.labelsId = c.segmentations.front().id;
+    // The combined label map when there is one; never the Couinaud segments
+    // (an overlay on demand).
+    for (const auto& seg : c.segmentations)
+        if (s.labelsId.empty() && seg.kind == "labels") s.labelsId = seg.id;
+    for (const auto& seg : c.segmentations)
+        if (s.labelsId.empty() && seg.kind != "couinaud") s.labelsId = seg.id;
     return s;
 }
 
