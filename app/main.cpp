@@ -4,12 +4,14 @@
 #include "app/cli/CommandRegistry.h"
 #include "core/Error.h"
 #include "core/Log.h"
+#include "core/Memory.h"
 
 #include <cstdio>
 #include <iostream>
 
 int main(int argc, char** argv) {
     using namespace irplan;
+    keepFreedImageMemory();
     log::addSink([](log::Level level, const std::string& message) {
         if (level >= log::Level::Warning)
             std::fprintf(stderr, "irplan: %s: %s\n", log::levelName(level), message.c_str());

@@ -1,5 +1,7 @@
 #include "phantom/Phantom.h"
 
+#include "phantom/CouinaudTruth.h"
+
 #include "core/Error.h"
 #include "core/Files.h"
 #include "io/VolumeIO.h"
@@ -151,9 +153,33 @@ Json truthJson(const PhantomCase& p) {
     const double voxelMl = p.ctGrid.spacing.x * p.ctGrid.spacing.y * p.ctGrid.spacing.z / 1000.0;
     j["liver_volume_ml"] = counts[kLiver] * voxelMl;
 
+    // Couinaud segments from the phantom's own vessel trees (core/CouinaudModel.h).
+    std::map<int, LesionSegments> segments;
+    Json couinaud;
+    try {
+        const CouinaudPlanes planes = couinaudPlanesOf(a);
+        for (const auto& s : lesionSegmentsOf(p, planes)) segments[s.id] = s;
+        Json axis = Json::array();
+        for (const auto& q : planes.ivcAxis) axis.push_back(vec(q));
+        couinaud = {{"method", "plane model of the phantom's own IVC, hepatic-vein and portal trees; a lesion's segment "
+                               "holds most of its voxels"},
+                    {"ivc_axis_mm", axis},
+                    {"hepatic_vein_angles_deg", {planes.rightAngle_deg, planes.middleAngle_deg, planes.leftAngle_deg}},
+                    {"portal_bifurcation_mm", vec(planes.bifurcation)},
+                    {"left_portal_vein_z_mm", planes.leftPortalZ},
+                    {"warnings", planes.warnings}};
+    } catch (const Error& e) {
+        couinaud = {{"error", e.what()}};
+    }
+    j["couinaud"] = couinaud;
+
     Json lesions = Json::array();
     for (const auto& l : a.lesions) {
         Json e;
+        if (segments.count(l.id)) {
+            e["couinaud_segment"] = segments[l.id].segment;
+            e["couinaud_segments"] = segments[l.id].touched;
+        }
         e["id"] = l.id;
         e["label"] = kLesionBase + l.id;
         e["centre_mm"] = vec(l.centre);

@@ -95,7 +95,7 @@ std::vector<HeatSinkWarning> heatSinkWarnings(const VesselModel& vessels, const 
         w.vesselId = vessels.vessels[v].id;
         for (size_t m : members)
             w.branches.push_back(vessels.vessels[m].id);
-        w.kind = vessels.vessels[v].kind;
+        w.kind = vesselKindWords(vessels.vessels[v].kind);
         w.diameter_mm = s.diameter_mm;
         w.distanceToLesion_mm = best[v].lesionGap;
         w.distanceToZone_mm = haveZone ? zoneGap : std::numeric_limits<double>::quiet_NaN();

@@ -41,6 +41,14 @@ bool inBox(const Vec3& p, const Vec3& lo, const Vec3& hi, double pad) {
 
 } // namespace
 
+std::string vesselKindWords(const std::string& kind) {
+    if (kind == "portal") return "portal vein";
+    if (kind == "hepatic") return "hepatic vein";
+    if (kind == "ivc") return "inferior vena cava";
+    if (kind == "unknown") return "vessel (kind unknown)";
+    return kind; // "artery", "aorta", or already in words
+}
+
 VesselTree loadVessels(const fs::path& dirOrFile) {
     std::error_code ec;
     fs::path file = dirOrFile;

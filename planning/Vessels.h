@@ -16,7 +16,7 @@ namespace irplan::planning {
 struct VesselBranch {
     std::string id;
     std::string parent;               // "" for a root
-    std::string kind;                 // "portal vein", "hepatic vein", ... when known
+    std::string kind;                 // as the file says: "portal", "hepatic", "ivc" (segmentation), a tree name (phantom)
     std::vector<Vec3> points;         // centreline, LPS mm
     std::vector<double> diameters_mm; // one per point
     double diameter_mm = 0;           // the branch's summary diameter
@@ -26,6 +26,12 @@ struct VesselTree {
     std::vector<VesselBranch> branches;
     std::string source; // file it was read from
 };
+
+// The clinic's words for a branch kind of vessels.json or truth.json
+// ("portal" -> "portal vein", "hepatic" -> "hepatic vein", "ivc" -> "inferior
+// vena cava", "unknown" -> "vessel (kind unknown)"); heat-sink warnings
+// name the vessel with it.
+std::string vesselKindWords(const std::string& kind);
 
 // Reads DIR/vessels.json (or a .json file): {"branches": [...]} from the
 // segmentation or {"vessels": [...]} from the phantom's truth.json; per point

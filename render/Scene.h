@@ -55,6 +55,8 @@ struct VesselBranchShape {
     std::vector<Vec3> points_mm;
     std::vector<double> radii_mm;
     double diameter_mm = 0;
+    std::string kind;  // "portal", "hepatic", "ivc", "artery", "aorta"; "" or "unknown" when not known
+    int ge3mm = -1;    // the file's >= 3 mm (heat-sink) flag; -1: from diameter_mm
 };
 
 struct MeasurementShape {

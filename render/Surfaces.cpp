@@ -31,6 +31,21 @@ Rgb vesselColour(double d) {
     return {1.0f, 0.65f * (1 - t) + 0.1f * t, 0.1f * (1 - t)};
 }
 
+Rgb vesselKindColour(const std::string& kind, bool ge) {
+    Rgb c{0.95f, 0.85f, 0.2f}; // unknown kind: yellow
+    if (kind == "portal") c = {1.0f, 0.5f, 0.1f};
+    else if (kind == "hepatic") c = {0.2f, 0.5f, 1.0f};
+    else if (kind == "ivc") c = {0.6f, 0.3f, 0.9f};
+    else if (kind == "artery" || kind == "aorta") c = {0.9f, 0.12f, 0.15f};
+    if (ge) return c;
+    // Under 3 mm: pale (half-way to white).
+    return {0.5f * (c.r + 1.0f), 0.5f * (c.g + 1.0f), 0.5f * (c.b + 1.0f)};
+}
+
+std::string vesselKindLegend() {
+    return "portal orange, hepatic blue, IVC purple, artery red, unknown yellow; pale: < 3 mm";
+}
+
 std::shared_ptr<const LabelSurfaces> buildLabelSurfaces(const LabelImage* labelMap, const std::vector<int>& wanted,
                                                         int maxDimension, const Progress& progress) {
     auto out = std::make_shared<LabelSurfaces>();
@@ -128,8 +143,11 @@ std::shared_ptr<const VesselTubes> buildVesselTubes(const std::vector<VesselBran
     for (const auto& b : branches) {
         if (b.points_mm.size() < 2 || b.radii_mm.size() != b.points_mm.size()) continue;
         ++out->branches;
-        if (b.diameter_mm >= kHeatSinkDiameter_mm) ++out->branchesAtLeast3mm;
-        const Rgb c = vesselColour(b.diameter_mm);
+        const bool ge = b.ge3mm >= 0 ? b.ge3mm == 1 : b.diameter_mm >= kHeatSinkDiameter_mm;
+        if (ge) ++out->branchesAtLeast3mm;
+        const bool known = !b.kind.empty() && b.kind != "unknown";
+        out->kindsKnown = out->kindsKnown || known;
+        const Rgb c = !b.kind.empty() ? vesselKindColour(b.kind, ge) : vesselColour(b.diameter_mm);
         const unsigned char rgb[3] = {static_cast<unsigned char>(c.r * 255), static_cast<unsigned char>(c.g * 255),
                                       static_cast<unsigned char>(c.b * 255)};
         lines->InsertNextCell(static_cast<vtkIdType>(b.points_mm.size()));

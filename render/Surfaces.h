@@ -22,10 +22,15 @@ std::shared_ptr<const LabelSurfaces> buildLabelSurfaces(const LabelImage* labelM
 std::vector<int> surfaceLabels(const LabelSurfaces& surfaces);
 size_t surfaceTriangles(const LabelSurfaces& surfaces);
 
-// Vessel trees: diameter < 3 mm in a muted blue, >= 3 mm from orange to red (the
-// heat-sink threshold of DOMAIN.md: sink seen at >= 3 mm, not below).
+// Vessel trees. With kinds: portal veins orange, hepatic veins blue, the IVC
+// purple, arteries red, unknown yellow; branches under 3 mm pale (no heat
+// sink). Without kinds: diameter < 3 mm in a muted blue, >= 3 mm from orange
+// to red (the heat-sink threshold of DOMAIN.md: sink seen at >= 3 mm, not below).
 std::shared_ptr<const VesselTubes> buildVesselTubes(const std::vector<VesselBranchShape>& branches);
 constexpr double kHeatSinkDiameter_mm = 3.0; // DOMAIN.md "Heat sink": vessels >= 3 mm cool the zone
 Rgb vesselColour(double diameter_mm);
+Rgb vesselKindColour(const std::string& kind, bool atLeast3mm);
+// The legend line of the kind colours.
+std::string vesselKindLegend();
 
 } // namespace irplan::render

@@ -237,9 +237,15 @@ void VolumeView::render() {
     };
     if (d.vessels.tubes() && d.settings.surfaces3d) {
         std::ostringstream t;
-        t << "vessels >= 3 mm (heat sink) orange-red: " << d.vessels.tubes()->branchesAtLeast3mm << " of " << d.vessels.tubes()->branches
-          << " branches";
-        bottomLine(t.str(), vesselColour(4.0));
+        if (d.vessels.tubes()->kindsKnown) {
+            t << "vessels >= 3 mm (heat sink): " << d.vessels.tubes()->branchesAtLeast3mm << " of "
+              << d.vessels.tubes()->branches << " branches; " << vesselKindLegend();
+            bottomLine(t.str(), kText);
+        } else {
+            t << "vessels >= 3 mm (heat sink) orange-red: " << d.vessels.tubes()->branchesAtLeast3mm << " of "
+              << d.vessels.tubes()->branches << " branches";
+            bottomLine(t.str(), vesselColour(4.0));
+        }
         if (!d.vesselSource.empty()) bottomLine("vessel centrelines: " + d.vesselSource, kText);
     }
     if (d.fused.hasData() && d.fused.data()->hasPet && d.settings.pet3d && d.settings.petVisible) {

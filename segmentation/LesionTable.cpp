@@ -262,6 +262,7 @@ Json lesionJson(const LesionMeasurement& m) {
     }
     j["pet_threshold"] = opt(m.petThreshold);
     j["couinaud_segment"] = m.couinaud ? Json(*m.couinaud) : Json();
+    j["couinaud_segments"] = m.couinaud ? Json(m.couinaudAll) : Json();
     if (!m.note.empty()) j["note"] = m.note;
     return j;
 }

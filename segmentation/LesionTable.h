@@ -37,7 +37,8 @@ struct LesionMeasurement {
     std::optional<double> mtv_ml;      // metabolic tumour volume (the PET delineation of this lesion)
     std::optional<double> totalUptake; // MTV x mean uptake: TLG in SUV units (g), total activity in Bq/mL units
     std::optional<double> petThreshold; // the level that delineated the MTV
-    std::optional<int> couinaud;        // liver segment when an estimate exists (none yet)
+    std::optional<int> couinaud;        // liver segment holding most of the lesion (Couinaud.h), when estimated
+    std::vector<int> couinaudAll;       // every segment the lesion touches, sorted
     std::string note;
 };
 

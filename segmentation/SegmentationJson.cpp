@@ -33,17 +33,25 @@ Json vesselsJson(const VesselResult& r, const std::string& source) {
     j["units"] = "mm (LPS)";
     j["threshold_mm"] = r.threshold_mm;
     j["source"] = source;
-    Json sig = Json::array();
-    for (double x : r.sigmas_mm) sig.push_back(round2(x));
-    j["method"] = "multiscale Hessian vesselness (Frangi, scales " + sig.dump() +
-                  " mm) inside the liver dilated by a margin; voxels bright (> " + std::to_string(int(std::lround(r.lowThreshold_hu))) +
-                  " HU) and tubular, or very bright (> " + std::to_string(int(std::lround(r.highThreshold_hu))) +
-                  " HU); curve skeleton; diameter at each centreline point from the cross-sectional contrast "
-                  "integral (area = sum (I - background) / (blood - background)), median of 5 along the branch; "
-                  "branch diameter = median away from junctions";
+    auto hu = [](double v) { return std::to_string(int(std::lround(v))); };
+    j["method"] = "inside the liver dilated by a margin, heights above the local parenchyma level (normalised 8 mm "
+                  "Gaussian of parenchyma-like voxels): detection by hysteresis on the 1 mm-smoothed CT (seeds > " +
+                  hu(r.seedThreshold_hu) + " HU, grown > " + hu(r.growThreshold_hu) +
+                  " HU; elongated components mostly inside the liver), lumen contour at " + hu(r.edgeThreshold_hu) + " HU within 1.2 mm of the detection (0.35 of "
+                  "the measured contrast " + hu(r.contrast_hu) + " HU); curve skeleton; diameter at each centreline "
+                  "point from the cross-sectional contrast integral (area = sum (I - background) / (blood - "
+                  "background)), median of 5 along the branch; branch diameter = median away from junctions; kind "
+                  "per branch from connectivity to the IVC and the portal trunk (" + r.kindMethod + ")";
+    j["kind_method"] = r.kindMethod;
+    j["labels"] = {{"1", vesselKindLabelName(VesselKind::Unknown)}, {"2", vesselKindLabelName(VesselKind::Portal)},
+                   {"3", vesselKindLabelName(VesselKind::Hepatic)}, {"4", vesselKindLabelName(VesselKind::Artery)},
+                   {"6", vesselKindLabelName(VesselKind::Ivc)}};
     j["liver_median_hu"] = round2(r.liverMedian_hu);
     j["liver_noise_hu"] = round2(r.liverNoise_hu);
     j["vessel_contrast_hu"] = round2(r.contrast_hu);
+    j["blood_hu"] = round2(r.blood_hu);
+    j["thresholds_hu"] = {{"seed", round2(r.seedThreshold_hu)}, {"grow", round2(r.growThreshold_hu)},
+                          {"edge", round2(r.edgeThreshold_hu)}, {"above", "local parenchyma level"}};
     j["seconds"] = r.seconds;
     Json steps = Json::object();
     for (const auto& [name, sec] : r.stepSeconds) steps[name] = std::round(sec * 1000.0) / 1000.0;
@@ -64,6 +72,8 @@ Json vesselsJson(const VesselResult& r, const std::string& source) {
         e["ge_3mm"] = b.ge3mm;
         e["blood_hu"] = round2(b.blood);
         e["blood_from"] = b.bloodFrom;
+        e["kind"] = vesselKindName(b.kind);
+        e["kind_from"] = b.kindFrom;
         branches.push_back(e);
     }
     j["branches"] = branches;

@@ -1,11 +1,14 @@
 // irplan segment liver   --ct CT --out DIR [--seed x,y,z]
 // irplan segment lesions [--ct CT] [--portal CT2] [--pet PET] [--liver MASK] [--seed x,y,z]... --out DIR
 // irplan segment vessels --ct CT --liver MASK --out DIR
+// irplan segment couinaud --ct CT --liver MASK --vessels DIR --out DIR
 #include "app/cli/CliSupport.h"
 #include "app/cli/CommandRegistry.h"
 #include "core/Error.h"
 #include "core/Files.h"
+#include "core/JsonFile.h"
 #include "io/VolumeIO.h"
+#include "segmentation/Couinaud.h"
 #include "segmentation/ImageOps.h"
 #include "segmentation/Lesions.h"
 #include "segmentation/Liver.h"
@@ -40,7 +43,7 @@ void runLiver(const LiverCliOptions& o) {
 }
 
 struct VesselCliOptions {
-    std::string ct, liver, out;
+    std::string ct, liver, out, phase;
     double threshold_mm = 3.0;
     bool quiet = false;
 };
@@ -52,10 +55,12 @@ void runVessels(const VesselCliOptions& o) {
     MaskImage::Pointer liver = seg::maskFromLabels(liverLabels, o.liver);
     seg::VesselOptions vo;
     vo.threshold_mm = o.threshold_mm;
+    vo.phase = o.phase;
     vo.progress = stderrProgress(o.quiet);
     const seg::VesselResult r = seg::segmentVessels(ct, liver, vo);
     files::ensureDirectory(out);
-    writeMask(r.mask, out / "vessels.nii.gz");
+    // One value per kind (the phantom legend's: 2 portal, 3 hepatic, 4 artery, 6 IVC; 1 unknown).
+    writeLabelMap(r.kindLabels, out / "vessels.nii.gz");
     Volume diameter;
     diameter.image = r.diameter_mm;
     diameter.meta.units = Units::Unknown;
@@ -69,11 +74,15 @@ void runVessels(const VesselCliOptions& o) {
     summary["branches"] = r.branches.size();
     size_t ge = 0;
     double length = 0, lengthGe = 0;
+    Json byKind = Json::object();
     for (const auto& b : r.branches) {
         ge += b.ge3mm;
         length += b.length_mm;
         if (b.ge3mm) lengthGe += b.length_mm;
+        const std::string k = seg::vesselKindName(b.kind);
+        byKind[k] = byKind.value(k, 0.0) + b.length_mm;
     }
+    summary["centreline_length_mm_by_kind"] = byKind;
     summary["branches_ge_threshold"] = ge;
     summary["centreline_length_mm"] = length;
     summary["centreline_length_ge_threshold_mm"] = lengthGe;
@@ -81,6 +90,33 @@ void runVessels(const VesselCliOptions& o) {
     summary["seconds"] = r.seconds;
     summary["warnings"] = r.warnings;
     printJson(summary);
+}
+
+struct CouinaudCliOptions {
+    std::string ct, liver, vessels, out;
+    bool quiet = false;
+};
+
+void runCouinaud(const CouinaudCliOptions& o) {
+    const std::filesystem::path out(o.out);
+    const Volume ct = readVolume(o.ct);
+    MaskImage::Pointer liver = seg::maskFromLabels(readLabelMap(o.liver), o.liver);
+    if (!seg::sameGrid(ct.image, liver))
+        throw Error("the liver mask is not on the CT's grid (size, spacing, origin or direction differ)");
+    std::filesystem::path vesselFile(o.vessels);
+    std::error_code ec;
+    if (std::filesystem::is_directory(vesselFile, ec)) vesselFile /= "vessels.json";
+    if (!std::filesystem::is_regular_file(vesselFile, ec))
+        throw Error("vessel file not found: " + vesselFile.string() + " (expected irplan segment vessels' vessels.json)");
+    const auto branches = seg::couinaudBranchesFromJson(parseJsonFile(vesselFile), vesselFile.string());
+    seg::CouinaudOptions co;
+    co.progress = stderrProgress(o.quiet);
+    const seg::CouinaudResult r = seg::segmentCouinaud(liver, branches, co);
+    files::ensureDirectory(out);
+    writeLabelMap(r.labels, out / "couinaud.nii.gz");
+    const Json j = seg::couinaudJson(r, vesselFile.string());
+    files::writeTextAtomic(out / "couinaud.json", j.dump(2) + "\n");
+    printJson(j);
 }
 
 struct LesionCliOptions {
@@ -227,14 +263,27 @@ void addSegmentCommand(CLI::App& app) {
     lesions->callback([eo] { runLesions(*eo); });
 
     auto vo = std::make_shared<VesselCliOptions>();
-    CLI::App* vessels = cmd->add_subcommand("vessels", "Hepatic vessels with centrelines and diameters -> DIR/vessels.nii.gz, "
-                                                       "vessel_diameter_mm.nii.gz, vessels.json");
+    CLI::App* vessels = cmd->add_subcommand("vessels", "Hepatic vessels with centrelines, diameters and kinds -> "
+                                                       "DIR/vessels.nii.gz, vessel_diameter_mm.nii.gz, vessels.json");
     vessels->add_option("--ct", vo->ct, "Contrast CT, portal venous phase")->required();
     vessels->add_option("--liver", vo->liver, "Liver mask on the CT's grid (irplan segment liver)")->required();
     vessels->add_option("--out", vo->out, "Output directory")->required();
     vessels->add_option("--threshold", vo->threshold_mm, "Diameter (mm) from which a vessel is flagged as a heat sink (default 3)");
+    vessels->add_option("--phase", vo->phase, "Contrast phase when known: arterial (arteries are labelled), portal-venous, delayed")
+        ->check(CLI::IsMember({"arterial", "portal-venous", "delayed"}));
     vessels->add_flag("--quiet", vo->quiet, "No progress lines on stderr");
     vessels->callback([vo] { runVessels(*vo); });
+
+    auto cu = std::make_shared<CouinaudCliOptions>();
+    CLI::App* couinaud = cmd->add_subcommand("couinaud", "Couinaud segments 1-8 from the hepatic and portal veins -> "
+                                                         "DIR/couinaud.nii.gz, couinaud.json");
+    couinaud->add_option("--ct", cu->ct, "The CT the liver and vessels were segmented on (the output grid)")->required();
+    couinaud->add_option("--liver", cu->liver, "Liver mask on the CT's grid")->required();
+    couinaud->add_option("--vessels", cu->vessels, "irplan segment vessels output (DIR or DIR/vessels.json), with branch kinds")
+        ->required();
+    couinaud->add_option("--out", cu->out, "Output directory")->required();
+    couinaud->add_flag("--quiet", cu->quiet, "No progress lines on stderr");
+    couinaud->callback([cu] { runCouinaud(*cu); });
 }
 
 const CommandRegistrar registrar(40, addSegmentCommand);

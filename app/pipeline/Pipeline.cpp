@@ -1,5 +1,7 @@
 #include "app/pipeline/Pipeline.h"
 
+#include "app/pipeline/VesselSteps.h"
+
 #include "core/Error.h"
 #include "core/Files.h"
 #include "core/Log.h"
@@ -33,10 +35,9 @@ using Clock = std::chrono::steady_clock;
 double secondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 // Label of the combined map the viewer and the planner read (phantom legend,
-// phantom/Anatomy.h): 1 liver, 2 vessels (segmented hepatic vessels, portal and
-// hepatic veins alike), 100 + k lesion k.
+// phantom/Anatomy.h): 1 liver, 2 portal vein, 3 hepatic vein, 4 artery, 6 IVC,
+// 17 vessel of unknown kind (VesselSteps.h), 100 + k lesion k.
 constexpr int kLiverLabel = 1;
-constexpr int kVesselLabel = 2;
 constexpr int kLesionBase = 100;
 
 std::string describePhase(const seg::ContrastPhase& p) {
@@ -68,7 +69,7 @@ CaseVolume caseVolumeOf(const std::string& id, const std::string& role, const st
     return cv;
 }
 
-LabelImage::Pointer combinedLabels(const MaskImage* liver, const MaskImage* vessels, const LabelImage* lesions) {
+LabelImage::Pointer combinedLabels(const MaskImage* liver, const LabelImage* vessels, const LabelImage* lesions) {
     auto out = LabelImage::New();
     out->CopyInformation(lesions);
     out->SetRegions(lesions->GetLargestPossibleRegion());
@@ -78,7 +79,8 @@ LabelImage::Pointer combinedLabels(const MaskImage* liver, const MaskImage* vess
     for (size_t i = 0; i < n; ++i) {
         LabelImage::PixelType v = 0;
         if (liver && liver->GetBufferPointer()[i]) v = kLiverLabel;
-        if (vessels && vessels->GetBufferPointer()[i]) v = kVesselLabel;
+        if (vessels && vessels->GetBufferPointer()[i])
+            v = static_cast<LabelImage::PixelType>(combinedVesselLabel(vessels->GetBufferPointer()[i]));
         const auto k = lesions->GetBufferPointer()[i];
         if (k) v = static_cast<LabelImage::PixelType>(kLesionBase + k);
         o[i] = v;
@@ -322,13 +324,12 @@ PipelineResult Runner::run() {
     const std::string vesselSource = vesselsOnPortal ? o_.portal : o_.ct;
     seg::VesselOptions vo;
     vo.progress = P.sub(0.45, 0.58);
+    vo.phase = vesselsOnPortal ? portalPhase->phase : ctPhase.phase; // measured; arteries are labelled in the arterial phase only
     seg::VesselResult vessels;
     std::string vesselFailure;
     try {
         vessels = seg::segmentVessels(vesselCt, liver.mask, vo);
-        writeMask(vessels.mask, segDir / "vessels.nii.gz");
-        writeLabelMap(vessels.branchLabels, segDir / "vessel_branches.nii.gz");
-        files::writeTextAtomic(segDir / "vessels.json", seg::vesselsJson(vessels, vesselSource).dump(1) + "\n");
+        writeVesselFiles(vessels, segDir, vesselSource);
         for (const auto& w : vessels.warnings) warn("vessels: " + w);
         step("vessels", "done", t, std::to_string(vessels.branches.size()) + " branches");
     } catch (const Cancelled&) {
@@ -400,14 +401,25 @@ PipelineResult Runner::run() {
                        : "no lesion was found in the liver: nothing to plan");
     P.checkCancel();
 
-    const LabelImage::Pointer labels = combinedLabels(liver.mask, vessels.mask, lesions.labels);
+    // 6. Couinaud segments, and each lesion's.
+    if (vesselFailure.empty()) {
+        t = Clock::now();
+        const CouinaudStep cs = runCouinaud(liver.mask, vessels, lesions, lj, segDir, case_);
+        for (const auto& w : cs.warnings) warn(w);
+        step("couinaud", cs.done ? "done" : "warn", t, cs.detail);
+    } else {
+        warn("Couinaud segments were not estimated: they need the vessels");
+    }
+
+    const LabelImage::Pointer labels = combinedLabels(liver.mask, vessels.kindLabels, lesions.labels);
     writeLabelMap(labels, segDir / "labels.nii.gz");
     CaseSegmentation sl;
     sl.id = "labels";
     sl.kind = "labels";
     sl.path = "segmentation/labels.nii.gz";
     sl.volumeId = "ct";
-    sl.legend = {{kLiverLabel, "liver"}, {kVesselLabel, "vessels (segmented)"}};
+    sl.legend = combinedVesselLegend();
+    sl.legend[kLiverLabel] = "liver";
     for (const auto& m : lesions.lesions) sl.legend[kLesionBase + m.id] = "lesion " + std::to_string(m.id);
     sl.extra["note"] = "liver, vessels and lesions of the segmentation in one map (phantom legend)";
     setSegmentation(case_, sl);
@@ -417,11 +429,7 @@ PipelineResult Runner::run() {
                           Json::object()};
     for (const auto& m : lesions.lesions) sLes.legend[m.id] = "lesion " + std::to_string(m.id);
     setSegmentation(case_, sLes);
-    if (vesselFailure.empty()) {
-        CaseSegmentation sVes{"vessels", "vessels", "segmentation/vessels.nii.gz", "ct", {{1, "vessel"}},
-                              "segmentation/vessels.json", Json::object()};
-        setSegmentation(case_, sVes);
-    }
+    if (vesselFailure.empty()) setSegmentation(case_, vesselSegmentation());
     save("running");
     P.checkCancel();
 

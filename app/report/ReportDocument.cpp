@@ -88,7 +88,9 @@ Page summaryPage(const DocumentInputs& in, const Json& pipeline) {
                                   "Volume (mL)", "Density (mean HU)", maxName, peakName, "Found on"},
                                  rows));
         p.blocks.push_back(para("SUVpeak: mean in the 1 mL sphere placed where it is highest (PERCIST). Location: "
-                                "the Couinaud segment is not estimated automatically yet; read it on the images."));
+                                "the Couinaud segment holding most of the lesion, with the other segments it touches, "
+                                "from the plane model of the hepatic veins, the IVC and the portal bifurcation "
+                                "(segmentation/couinaud.json); check it on the images."));
     }
     if (!pipeline.empty() && pipeline.contains("warnings") && !pipeline["warnings"].empty()) {
         p.blocks.push_back(heading("Warnings"));
@@ -258,9 +260,15 @@ Json lesionTableJson(const Case& c) {
     for (const auto& l : j.value("lesions", Json::array())) {
         Json r;
         r["id"] = std::to_string(l.value("id", 0));
-        r["location"] = l.contains("couinaud_segment") && !l["couinaud_segment"].is_null()
-                            ? "segment " + l["couinaud_segment"].dump()
-                            : "not estimated";
+        std::string location = "not estimated";
+        if (l.contains("couinaud_segment") && !l["couinaud_segment"].is_null()) {
+            location = "segment " + l["couinaud_segment"].dump();
+            std::string others;
+            for (const auto& k : l.value("couinaud_segments", Json::array()))
+                if (k != l["couinaud_segment"]) others += (others.empty() ? "" : ", ") + k.dump();
+            if (!others.empty()) location += " (touches " + others + ")";
+        }
+        r["location"] = location;
         r["centre"] = vec3(l.value("centre_mm", Json()));
         r["diameter"] = fixed(l.value("longest_axial_diameter_mm", Json()), 1);
         r["volume"] = fixed(l.value("volume_ml", Json()), 2);

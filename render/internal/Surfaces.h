@@ -23,6 +23,7 @@ public:
     vtkSmartPointer<vtkPolyData> mesh; // LPS mm, point array "colours"
     int branches = 0;
     int branchesAtLeast3mm = 0;
+    bool kindsKnown = false; // coloured by kind (else by diameter)
 };
 
 } // namespace irplan::render

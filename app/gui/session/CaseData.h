@@ -31,6 +31,7 @@ struct LoadedImages {
     std::string petAlignment;
     std::vector<render::VesselBranchShape> vessels;
     std::string vesselSource;
+    LabelImage::Pointer couinaud;      // the case's Couinaud segments (labels 1-8), when it has them
     std::map<int, LabelInfo> labelInfo;
     std::optional<double> liverHu;     // measured parenchyma (LiverWindow.h)
     std::vector<std::string> warnings; // shown to the user (e.g. PET not registered)
@@ -53,8 +54,9 @@ LoadedImages loadCaseImages(const Case& c, const Selection& selection, const Pro
 void petAlignment(const Case& c, const std::string& ctId, const std::string& petId, std::optional<Affine>& ctToPet,
                   std::string& description, std::vector<std::string>& warnings);
 
-// Vessel centrelines from a JSON with "vessels": [{"points_mm": [[x,y,z]...],
-// "radii_mm": [...], "diameter_mm": d}, ...] (the phantom's truth.json form).
+// Vessel centrelines from the segmentation's vessels.json ("branches": [{"points_mm":
+// [[x,y,z]...], "diameters_mm": [...], "kind": "portal", "ge_3mm": true}, ...]) or
+// the phantom's truth.json ("vessels": [{"points_mm", "radii_mm", "tree"}, ...]).
 std::vector<render::VesselBranchShape> readVesselCentrelines(const std::filesystem::path& file);
 
 // What role a volume file probably has: "pet" for PT/NM or activity units, "ct"

@@ -6,12 +6,18 @@ namespace irplan::viewer {
 
 std::string segmentScriptHelp() {
     return "segment-liver [out=DIR] | segment-lesions [out=DIR] [seed=X,Y,Z]... | segment-seed X,Y,Z\n"
-           "segment-vessels [out=DIR] | lesion-row K (moves the crosshair to lesion K of the table)\n";
+           "segment-vessels [out=DIR] | lesion-row K (moves the crosshair to lesion K of the table)\n"
+           "couinaud on|off (the case's Couinaud segments on the slices)\n";
 }
 
 bool runSegmentCommand(const std::vector<std::string>& t, Viewer& viewer) {
     if (t.empty()) return false;
     const std::string& cmd = t[0];
+    if (cmd == "couinaud") {
+        if (t.size() != 2 || (t[1] != "on" && t[1] != "off")) throw Error("usage: couinaud on|off");
+        viewer.setCouinaudOverlay(t[1] == "on");
+        return true;
+    }
     if (cmd != "segment-liver" && cmd != "segment-lesions" && cmd != "segment-seed" && cmd != "segment-vessels" &&
         cmd != "lesion-row")
         return false;

@@ -5,6 +5,7 @@
 #include "core/Files.h"
 #include "core/Log.h"
 #include "io/VolumeIO.h"
+#include "segmentation/Couinaud.h"
 #include "segmentation/ImageOps.h"
 #include "segmentation/Lesions.h"
 #include "segmentation/Liver.h"
@@ -100,7 +101,9 @@ void SegmentSession::runLesions(const std::vector<Vec3>& seeds, const std::strin
     const std::string gridId = ct ? images.ctId : images.petId;
     const unsigned generation = generation_;
     seeds_ = seeds;
-    viewer_.tasks().start("segmenting lesions", [this, ct, pet, ctToPet, liver, seeds, out, gridId, generation](const Progress& p) {
+    const LabelImage::Pointer couinaud = images.couinaud;
+    viewer_.tasks().start("segmenting lesions", [this, ct, pet, ctToPet, liver, seeds, out, gridId, generation,
+                                                 couinaud](const Progress& p) {
         Volume petOnGrid;
         if (pet && ct) {
             petOnGrid.meta = pet->meta;
@@ -114,6 +117,8 @@ void SegmentSession::runLesions(const std::vector<Vec3>& seeds, const std::strin
         seg::LesionOptions o;
         o.progress = p;
         auto r = std::make_shared<seg::LesionResult>(seg::segmentLesions(in, o));
+        // Each lesion's Couinaud segments when the case has them on this grid.
+        if (couinaud && seg::sameGrid(couinaud, r->labels)) seg::assignLesionSegments(r->lesions, r->labels, couinaud);
         files::ensureDirectory(out);
         writeLabelMap(r->labels, out / "lesions.nii.gz");
         files::writeTextAtomic(out / "lesions.json", seg::lesionsJson(*r).dump(2) + "\n");
@@ -154,7 +159,7 @@ void SegmentSession::runVessels(const std::string& dir) {
         o.progress = p;
         auto r = std::make_shared<seg::VesselResult>(seg::segmentVessels(*ct, liver.GetPointer(), o));
         files::ensureDirectory(out);
-        writeMask(r->mask, out / "vessels.nii.gz");
+        writeLabelMap(r->kindLabels, out / "vessels.nii.gz"); // one value per kind, as `irplan segment vessels`
         Volume diameter;
         diameter.image = r->diameter_mm;
         diameter.meta.units = Units::Unknown;
@@ -174,7 +179,9 @@ void SegmentSession::runVessels(const std::string& dir) {
             s.path = (out / "vessels.nii.gz").string();
             s.tablePath = (out / "vessels.json").string(); // planning reads it (as `irplan plan --vessels`)
             s.volumeId = ctId;
-            s.legend = {{1, "vessel"}};
+            for (seg::VesselKind k : {seg::VesselKind::Unknown, seg::VesselKind::Portal, seg::VesselKind::Hepatic,
+                                      seg::VesselKind::Artery, seg::VesselKind::Ivc})
+                s.legend[seg::vesselKindLabel(k)] = seg::vesselKindLabelName(k);
             record(s, "vessels");
             summary_ = "vessels: " + text;
             log::info(summary_);

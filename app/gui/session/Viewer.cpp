@@ -96,6 +96,7 @@ void Viewer::installImages(LoadedImages images) {
     scene_.pet.ctToPet = images_.ctToPet;
     scene_.pet.alignment = images_.petAlignment;
     scene_.labels = images_.labels;
+    couinaudOverlay_ = false;
     scene_.vessels = images_.vessels;
     scene_.vesselSource = images_.vesselSource;
     if (images_.ct && guessRole(images_.ct->meta) == "mr" && state_.display.window.preset != "") {

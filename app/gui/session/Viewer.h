@@ -103,6 +103,10 @@ public:
     void setCheckerboard(double tile_mm);
     void setLabelStyle(render::LabelStyle style);
     void setLabelHidden(int label, bool hidden);
+    // Couinaud segments on the slices (labels 201-208 under the label map's
+    // own); throws irplan::Error when the case has none.
+    void setCouinaudOverlay(bool on);
+    bool couinaudOverlay() const { return couinaudOverlay_; }
     void set3dPreset(render::Volume3dPreset preset);
     void set3dOptions(std::optional<bool> pet, std::optional<bool> surfaces, std::optional<bool> shading);
     void setCrosshair(const Vec3& p_mm);
@@ -161,6 +165,7 @@ private:
     std::filesystem::path caseFile_;
     LoadedImages images_;
     render::Scene scene_;
+    bool couinaudOverlay_ = false;
     ViewState state_;
     Versions versions_;
     UndoStack undo_;

@@ -258,4 +258,30 @@ Json Viewer::stateJson() const {
     return j;
 }
 
+void Viewer::setCouinaudOverlay(bool on) {
+    if (on && !images_.couinaud)
+        throw Error("this case has no Couinaud segments: run irplan segment couinaud (irplan run makes them)");
+    couinaudOverlay_ = on;
+    scene_.labels = images_.labels;
+    if (on && images_.labels.labels) {
+        // Segment k as label 200 + k wherever the label map has nothing else.
+        auto merged = LabelImage::New();
+        merged->CopyInformation(images_.labels.labels);
+        merged->SetRegions(images_.labels.labels->GetLargestPossibleRegion());
+        merged->Allocate();
+        const size_t n = merged->GetBufferedRegion().GetNumberOfPixels();
+        const auto* l = images_.labels.labels->GetBufferPointer();
+        const auto* c = images_.couinaud->GetBufferPointer();
+        auto* m = merged->GetBufferPointer();
+        for (size_t i = 0; i < n; ++i) {
+            const bool liverOrNothing = l[i] == 0 || l[i] == 1;
+            m[i] = liverOrNothing && c[i] >= 1 && c[i] <= 8 ? LabelImage::PixelType(200 + c[i]) : l[i];
+        }
+        scene_.labels.labels = merged;
+        for (int k = 1; k <= 8; ++k) scene_.labels.legend[200 + k] = "Couinaud segment " + std::to_string(k);
+    }
+    ++versions_.images;
+    ++versions_.display;
+}
+
 } // namespace irplan::viewer

@@ -40,6 +40,10 @@ void SegmentationPanel::draw() {
     if (ImGui::Button(seeding ? "Click a lesion..." : "Grow from a click")) gui_.tool = seeding ? Tool::Navigate : Tool::Seed;
     ImGui::EndDisabled();
     if (busy) ImGui::TextColored(kHead, "Working (progress and Cancel in the status bar)...");
+    if (viewer_.images().couinaud) {
+        bool overlay = viewer_.couinaudOverlay();
+        if (ImGui::Checkbox("Couinaud segments on the slices", &overlay)) act([&] { viewer_.setCouinaudOverlay(overlay); });
+    }
     if (!s.lastSummary().empty()) ImGui::TextWrapped("Last result: %s", s.lastSummary().c_str());
     if (!viewer_.images().ctToPet && viewer_.images().pet)
         ImGui::TextColored(kWarn, "The PET is not registered: lesions are found on the CT alone.");
@@ -52,8 +56,8 @@ void SegmentationPanel::draw() {
     const bool suv = pet == "SUV";
     if (!suv) ImGui::TextColored(kWarn, "PET values in %s: SUV unavailable", pet.c_str());
     const std::string maxName = suv ? "SUVmax" : "max " + pet, peakName = suv ? "SUVpeak" : "peak " + pet;
-    if (ImGui::BeginTable("lesions", 7, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
-        for (const char* h : {"#", "from", "size mm", "mL", "HU"}) ImGui::TableSetupColumn(h);
+    if (ImGui::BeginTable("lesions", 8, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
+        for (const char* h : {"#", "from", "segment", "size mm", "mL", "HU"}) ImGui::TableSetupColumn(h);
         ImGui::TableSetupColumn(maxName.c_str());
         ImGui::TableSetupColumn(peakName.c_str());
         ImGui::TableHeadersRow();
@@ -65,6 +69,17 @@ void SegmentationPanel::draw() {
             if (ImGui::Selectable(id, false, ImGuiSelectableFlags_SpanAllColumns)) act([&] { s.showLesion(l.id); });
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(l.source.c_str());
+            ImGui::TableNextColumn();
+            if (l.couinaud) {
+                // The segment holding most of it, and the others it touches.
+                std::string segs = std::to_string(*l.couinaud);
+                for (int k : l.couinaudAll)
+                    if (k != *l.couinaud) segs += (segs.find('(') == std::string::npos ? " (" : ", ") + std::to_string(k);
+                if (segs.find('(') != std::string::npos) segs += ")";
+                ImGui::TextUnformatted(segs.c_str());
+            } else {
+                ImGui::TextDisabled("-");
+            }
             ImGui::TableNextColumn();
             ImGui::Text("%.1f", l.longestAxialDiameter_mm);
             ImGui::TableNextColumn();
