@@ -257,6 +257,10 @@ std::string DicomScan::listingOneLine() const {
 }
 
 bool isDicomFile(const fs::path& file) {
+    // GDCM's CanRead accepts an empty file; no DICOM object is empty.
+    std::error_code ec;
+    const auto size = fs::file_size(file, ec);
+    if (ec || size == 0) return false;
     dicom::quietGdcm();
     gdcm::Reader r;
     r.SetFileName(file.string().c_str());

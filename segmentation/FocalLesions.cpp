@@ -22,6 +22,11 @@ std::string fmt(double v, int precision = 0) {
 
 double clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
 
+constexpr double kMaxElongation = 2.5;
+// A tumour at 40-80 HU with 20 HU noise has well under 0.1% of its voxels
+// below -20 HU; a fissure's fat shows in a few percent.
+constexpr double kMaxFatFraction = 0.02;
+
 // Share of the crop mask's voxels whose raw value is below -20 HU.
 double fatFraction(const FloatImage* image, const MaskImage* cropMask) {
     const auto n = dims(cropMask);
@@ -106,6 +111,7 @@ FocalDetection detectFocalLesions(const FloatImage* fullImage, const MaskImage* 
     }
     base.smoothed = smoothed;
     base.bound = bound;
+    base.vessels = vessels;
     // Raw noise of the parenchyma (contrast in noise units).
     {
         auto L = erode(liver, 5.0);
@@ -170,7 +176,7 @@ FocalDetection detectFocalLesions(const FloatImage* fullImage, const MaskImage* 
             // (tumour tissue is never below -20 HU; raw noise keeps a 60 HU
             // lesion there for well under 1% of its voxels).
             const double fat = fatFraction(image, ol.mask);
-            if (fat > 0.05) {
+            if (fat > kMaxFatFraction) {
                 reject(fmt(100 * fat) + "% of it is fat (below -20 HU): a fissure or the liver's edge, not a lesion");
                 continue;
             }
@@ -185,7 +191,10 @@ FocalDetection detectFocalLesions(const FloatImage* fullImage, const MaskImage* 
             if (overlapVoxels(ol.mask, g.outline.mask) * 3 > countOn(ol.mask)) same = true;
         if (same) continue;
         f.elongation = elongation(ol.mask);
-        if (f.elongation > 3.0) {
+        // Metastases are round to oval; what is more than 2.5 times longer than
+        // wide is a vessel cut along, a fissure or the liver's edge (on two
+        // real CTs every such finding was one of those).
+        if (f.elongation > kMaxElongation) {
             reject("elongated (" + fmt(f.elongation, 1) + ":1): a vessel or a fissure cut along its length");
             continue;
         }

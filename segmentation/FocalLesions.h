@@ -10,7 +10,7 @@
 //     darker core inside a tumour) is part of it, not a new lesion.
 //  3. What is not a lesion is set aside with the reason: no closed outline,
 //     smaller than the minimum diameter, fat (a fissure), a calcification
-//     (> 300 HU), elongated (a vessel cut along, a fissure), a bright blob on
+//     (> 300 HU), elongated beyond 2.5:1 (a vessel cut along, a fissure), a bright blob on
 //     the segmented vessels or, with a second phase, still bright there (a
 //     vessel; lesions wash out), most of its outline on the liver's edge with
 //     little contrast (partial volume with fat, ribs, diaphragm).

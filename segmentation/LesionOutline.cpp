@@ -209,22 +209,34 @@ LesionOutline outlineLesion(const FloatImage* image, const Vec3& point_mm, const
         }
     }
     auto* al = allowed->GetBufferPointer();
-    {
+    const size_t atPoint = [&] {
         const Vec3 q = pointToIndex(S1, point_mm);
-        if (!al[linearIndex(n, size_t(std::lround(q.x)), size_t(std::lround(q.y)), size_t(std::lround(q.z)))]) {
-            out.problem = "the point " + toString(point_mm, 1) + " mm lies " +
-                          (liver ? "outside the liver" : "in fat or air");
-            return out;
-        }
+        return linearIndex(n, size_t(std::lround(q.x)), size_t(std::lround(q.y)), size_t(std::lround(q.z)));
+    }();
+    if (!al[atPoint]) {
+        out.problem = "the point " + toString(point_mm, 1) + " mm lies " + (liver ? "outside the liver" : "in fat or air");
+        return out;
     }
-    auto valueAt = [&](const Vec3& p, bool& inLiver) {
+    // Segmented vessels a bright lesion stops at (none when the point is on one).
+    MaskImage::Pointer vesselStop;
+    if (o.vessels) {
+        vesselStop = crop(o.vessels, sameBox(o.vessels));
+        if (vesselStop->GetBufferPointer()[atPoint] || countOn(vesselStop) == 0) vesselStop = nullptr;
+    }
+    const auto* vs = vesselStop ? vesselStop->GetBufferPointer() : nullptr;
+    int sign = 0; // of the current iteration: +1 bright, -1 dark
+    auto blocked = [&](size_t idx) { return sign > 0 && vs && vs[idx]; };
+    auto valueAt = [&](const Vec3& p, bool& inLiver, bool& onVessel) {
+        onVessel = false;
         const Vec3 q = pointToIndex(S1, p);
         const long x = std::lround(q.x), y = std::lround(q.y), z = std::lround(q.z);
         if (x < 0 || y < 0 || z < 0 || x >= long(n[0]) || y >= long(n[1]) || z >= long(n[2])) {
             inLiver = false;
             return 0.0;
         }
-        inLiver = al[linearIndex(n, size_t(x), size_t(y), size_t(z))] != 0;
+        const size_t idx = linearIndex(n, size_t(x), size_t(y), size_t(z));
+        inLiver = al[idx] != 0;
+        onVessel = blocked(idx);
         return sampleLinear(s, n, q);
     };
 
@@ -254,7 +266,7 @@ LesionOutline outlineLesion(const FloatImage* image, const Vec3& point_mm, const
                           fmt(sdp) + ")";
             return out;
         }
-        const int sign = ml > par.median ? 1 : -1;
+        sign = ml > par.median ? 1 : -1;
         double t = par.median + (sign < 0 ? o.edgeFraction : o.edgeFractionBright) * (ml - par.median);
         if (std::abs(t - par.median) < o.minEdgeSd * sdp) t = par.median + sign * o.minEdgeSd * sdp;
         out.sign = sign;
@@ -268,9 +280,9 @@ LesionOutline outlineLesion(const FloatImage* image, const Vec3& point_mm, const
             int outside = 0, endAt = steps;
             bool stoppedByLiver = false;
             for (int k = 1; k <= steps; ++k) {
-                bool inL = false;
-                const double v = valueAt(centre + u * (k * kStep_mm), inL);
-                const bool inside = inL && sign * (v - t) > 0;
+                bool inL = false, onV = false;
+                const double v = valueAt(centre + u * (k * kStep_mm), inL, onV);
+                const bool inside = inL && !onV && sign * (v - t) > 0;
                 if (inside) {
                     outside = 0;
                     continue;
@@ -312,7 +324,7 @@ LesionOutline outlineLesion(const FloatImage* image, const Vec3& point_mm, const
             for (long j = lo[1]; j <= hi[1]; ++j)
                 for (long i = lo[0]; i <= hi[0]; ++i) {
                     const size_t idx = linearIndex(n, size_t(i), size_t(j), size_t(k));
-                    if (!al[idx]) continue;
+                    if (!al[idx] || blocked(idx)) continue;
                     const Vec3 p = indexToPoint(S1, {double(i), double(j), double(k)});
                     const Vec3 v = p - centre;
                     const double d = norm(v);

@@ -46,6 +46,11 @@ struct OutlineOptions {
     // computes them once.
     const FloatImage* smoothed = nullptr;
     const MaskImage* bound = nullptr;
+    // Optional segmented vessels (same lattice): a lesion brighter than the
+    // liver stops at them, so a bright vessel it touches is not taken in.
+    // Not applied when the point itself lies on a vessel (the caller then
+    // judges how much of the outline is vessel).
+    const MaskImage* vessels = nullptr;
 };
 
 struct LesionOutline {

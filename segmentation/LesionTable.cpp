@@ -1,6 +1,7 @@
 #include "segmentation/LesionTable.h"
 
 #include "core/Error.h"
+#include "core/JsonFile.h"
 #include "segmentation/ImageOps.h"
 
 #include <algorithm>
@@ -265,6 +266,62 @@ Json lesionJson(const LesionMeasurement& m) {
     j["couinaud_segments"] = m.couinaud ? Json(m.couinaudAll) : Json();
     if (!m.note.empty()) j["note"] = m.note;
     return j;
+}
+
+LesionMeasurement lesionFromJson(const Json& j, const std::string& where) {
+    try {
+        LesionMeasurement m;
+        m.id = j.at("id").get<int>();
+        m.source = j.value("source", std::string());
+        auto text = [&](const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : ""; };
+        auto number = [&](const char* key) -> std::optional<double> {
+            return j.contains(key) && j[key].is_number() ? std::optional<double>(j[key].get<double>()) : std::nullopt;
+        };
+        m.appearance = text("appearance");
+        m.phase = text("phase");
+        m.confidence = number("confidence");
+        m.status = text("status").empty() ? "target" : text("status");
+        if (j.contains("evidence") && j["evidence"].is_object()) m.evidence = j["evidence"];
+        const Json& c = j.at("centre_mm");
+        m.centre_mm = {c.at(0).get<double>(), c.at(1).get<double>(), c.at(2).get<double>()};
+        m.volume_ml = j.at("volume_ml").get<double>();
+        m.longestAxialDiameter_mm = number("longest_axial_diameter_mm").value_or(0.0);
+        m.equivalentDiameter_mm = number("equivalent_diameter_mm").value_or(0.0);
+        m.meanHu = number("mean_hu");
+        m.meanSignal = number("mean_signal");
+        m.petUnits = text("pet_units");
+        if (m.petUnits == "SUVbw") {
+            m.petMax = number("suv_max");
+            m.petPeak = number("suv_peak");
+            m.petMean = number("suv_mean");
+            m.totalUptake = number("tlg");
+        } else if (!m.petUnits.empty()) {
+            const std::string u = m.petUnits == "BQML" ? "bqml" : (m.petUnits == "CNTS" ? "counts" : "value");
+            m.petMax = number(("pet_max_" + u).c_str());
+            m.petPeak = number(("pet_peak_" + u).c_str());
+            m.petMean = number(("pet_mean_" + u).c_str());
+            m.totalUptake = number(("total_uptake_" + u + "_ml").c_str());
+        }
+        m.mtv_ml = number("mtv_ml");
+        m.petThreshold = number("pet_threshold");
+        if (auto k = number("couinaud_segment")) m.couinaud = int(*k);
+        if (j.contains("couinaud_segments") && j["couinaud_segments"].is_array())
+            for (const auto& k : j["couinaud_segments"]) m.couinaudAll.push_back(k.get<int>());
+        m.note = text("note");
+        return m;
+    } catch (const Json::exception& e) {
+        throw Error(where + ": a lesion row is malformed (" + e.what() + ")");
+    }
+}
+
+std::vector<LesionMeasurement> readLesionTable(const std::filesystem::path& file) {
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec)) throw Error("no lesion table at " + file.string());
+    const Json j = parseJsonFile(file);
+    if (!j.contains("lesions") || !j["lesions"].is_array()) throw Error("lesion table " + file.string() + " has no \"lesions\" list");
+    std::vector<LesionMeasurement> out;
+    for (const auto& row : j["lesions"]) out.push_back(lesionFromJson(row, file.string()));
+    return out;
 }
 
 } // namespace irplan::seg

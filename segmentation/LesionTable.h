@@ -10,6 +10,7 @@
 #include "core/Geometry.h"
 #include "io/Volume.h"
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,5 +62,10 @@ double longestAxialDiameter(const MaskImage* mask);
 double peakInSphere(const FloatImage* image, const MaskImage* mask, double volume_ml = 1.0);
 
 Json lesionJson(const LesionMeasurement& m);
+// The inverse of lesionJson (a row of lesions.json); throws irplan::Error
+// naming `where` when a field has the wrong type.
+LesionMeasurement lesionFromJson(const Json& j, const std::string& where);
+// Every row of a lesions.json file.
+std::vector<LesionMeasurement> readLesionTable(const std::filesystem::path& file);
 
 } // namespace irplan::seg

@@ -248,7 +248,6 @@ LesionResult segmentLesions(const LesionImages& in, const LesionOptions& o) {
     // voxel of its own is dropped and the ids stay 1..n).
     res.labels = newLabels(grid);
     auto* lab = res.labels->GetBufferPointer();
-    const size_t total = grid->GetBufferedRegion().GetNumberOfPixels();
     std::vector<Found> kept;
     std::vector<std::string> sources;
     for (const auto& f : found) {

@@ -197,7 +197,9 @@ void measureDiameters(std::vector<BranchWork>& works, const FloatImage* C, const
             in.fallbackBackground = sampleLinear(bgData, nb, pointToIndex(background, w.points[i]));
             in.slab_mm = std::max(0.5, 0.5 * hGeo);
             const CrossSection cs = measureCrossSection(in);
-            w.diameters[i] = cs.valid ? cs.diameter_mm : 2.0 * w.r0[i];
+            // A centreline point lies in the lumen: never narrower than half a
+            // voxel (a failed section with a zero distance would say 0 mm).
+            w.diameters[i] = std::max(cs.valid ? cs.diameter_mm : 2.0 * w.r0[i], 0.5 * hGeo);
         }
         for (size_t i = 1; i + 1 < np; i += 2) w.diameters[i] = 0.5 * (w.diameters[i - 1] + w.diameters[i + 1]);
         // Running median of five against noise.

@@ -70,23 +70,42 @@ Page summaryPage(const DocumentInputs& in, const Json& pipeline) {
                         v.seriesUid.empty() ? "not DICOM / unknown" : v.seriesUid});
     }
     p.blocks.push_back(table({"Id", "Role", "File", "Units", "StudyInstanceUID", "SeriesInstanceUID"}, rows));
+    for (const auto& v : c.volumes) {
+        const Json cp = v.extra.value("contrast_phase", Json());
+        if (!cp.is_object()) continue;
+        char conf[16];
+        std::snprintf(conf, sizeof conf, "%.2f", cp.value("confidence", 0.0));
+        p.blocks.push_back(para("Contrast phase of '" + v.id + "', measured from the image: " + str(cp, "phase") +
+                                (cp.value("arterial_timing", Json()).is_string() ? " (" + str(cp, "arterial_timing") + ")" : "") +
+                                ", confidence " + conf + " (" + str(cp, "reason") + ")."));
+    }
 
     p.blocks.push_back(heading("Target lesions"));
     const Json lt = lesionTableJson(c);
     if (lt.empty()) {
         p.blocks.push_back(para("The case has no lesion table."));
     } else {
-        rows.clear();
-        for (const auto& r : lt)
-            rows.push_back({str(r, "id"), str(r, "location"), str(r, "centre"), str(r, "diameter"), str(r, "volume"),
-                            str(r, "hu"), str(r, "pet_max"), str(r, "pet_peak"), str(r, "source")});
         const std::string units = lt.front().value("pet_units", std::string());
         const bool suv = units == "SUVbw";
         const std::string maxName = suv ? "SUVmax" : units.empty() ? "PET max" : "PET max (" + units + ")";
         const std::string peakName = suv ? "SUVpeak" : units.empty() ? "PET peak" : "PET peak (" + units + ")";
-        p.blocks.push_back(table({"Lesion", "Location (Couinaud)", "Centre LPS (mm)", "Longest axial diameter (mm)",
-                                  "Volume (mL)", "Density (mean HU)", maxName, peakName, "Found on"},
-                                 rows));
+        const std::vector<std::string> header{"Lesion", "Location (Couinaud)", "Centre LPS (mm)", "Longest axial diameter (mm)",
+                                              "Volume (mL)", "Density (mean HU)", maxName, peakName, "Finding (confidence)"};
+        // Targets (planned) apart from the findings the reader has to confirm.
+        for (const bool targets : {true, false}) {
+            rows.clear();
+            for (const auto& r : lt)
+                if ((str(r, "status") == "target") == targets)
+                    rows.push_back({str(r, "id"), str(r, "location"), str(r, "centre"), str(r, "diameter"), str(r, "volume"),
+                                    str(r, "hu"), str(r, "pet_max"), str(r, "pet_peak"), str(r, "finding")});
+            if (!targets) {
+                if (rows.empty()) break;
+                p.blocks.push_back(heading("Findings to confirm (not planned)"));
+                p.blocks.push_back(para("Found automatically with a confidence below the level set to plan (or water-dense, "
+                                        "cyst-like): look at each one before treating it as a lesion."));
+            }
+            p.blocks.push_back(table(header, rows));
+        }
         p.blocks.push_back(para("SUVpeak: mean in the 1 mL sphere placed where it is highest (PERCIST). Location: "
                                 "the Couinaud segment holding most of the lesion, with the other segments it touches, "
                                 "from the plane model of the hepatic veins, the IVC and the portal bifurcation "
@@ -287,6 +306,14 @@ Json lesionTableJson(const Case& c) {
             r["pet_peak"] = "-";
         }
         r["source"] = l.value("source", std::string("-"));
+        r["status"] = l.value("status", Json("target")).is_string() ? l.value("status", std::string("target")) : "target";
+        // How it was found: source, appearance, phase, confidence ("CT portal-venous, hypo (0.85)").
+        std::string finding = r["source"].get<std::string>() == "ct" ? "CT" : r["source"].get<std::string>();
+        if (l.value("phase", Json()).is_string()) finding += " " + l["phase"].get<std::string>();
+        if (l.value("appearance", Json()).is_string()) finding += ", " + l["appearance"].get<std::string>();
+        if (l.value("confidence", Json()).is_number()) finding += " (" + fixed(l["confidence"], 2) + ")";
+        if (r["status"] != "target") finding += ", " + r["status"].get<std::string>();
+        r["finding"] = finding;
         rows.push_back(r);
     }
     return rows;

@@ -87,6 +87,53 @@ TEST(LesionTable, BecquerelPerMillilitreIsNeverCalledSuv) {
     EXPECT_TRUE(warned);
 }
 
+TEST(LesionTable, ARowReadsBackAsWritten) {
+    // What the GUI reads from lesions.json is what the pipeline wrote.
+    seg::LesionMeasurement m;
+    m.id = 3;
+    m.source = "ct";
+    m.appearance = "hypo";
+    m.phase = "portal-venous";
+    m.confidence = 0.62;
+    m.status = "to confirm";
+    m.centre_mm = {12.5, -40.0, 101.25};
+    m.volume_ml = 4.2;
+    m.longestAxialDiameter_mm = 23.0;
+    m.equivalentDiameter_mm = 20.0;
+    m.meanHu = 55.0;
+    m.petUnits = "SUVbw";
+    m.petMax = 14.0;
+    m.petPeak = 11.0;
+    m.couinaud = 7;
+    m.couinaudAll = {6, 7};
+    const seg::LesionMeasurement b = seg::lesionFromJson(seg::lesionJson(m), "test");
+    EXPECT_EQ(b.id, 3);
+    EXPECT_EQ(b.appearance, "hypo");
+    EXPECT_EQ(b.phase, "portal-venous");
+    ASSERT_TRUE(b.confidence);
+    EXPECT_DOUBLE_EQ(*b.confidence, 0.62);
+    EXPECT_EQ(b.status, "to confirm");
+    EXPECT_DOUBLE_EQ(b.centre_mm.z, 101.25);
+    EXPECT_DOUBLE_EQ(b.volume_ml, 4.2);
+    EXPECT_DOUBLE_EQ(b.longestAxialDiameter_mm, 23.0);
+    ASSERT_TRUE(b.meanHu);
+    EXPECT_DOUBLE_EQ(*b.meanHu, 55.0);
+    ASSERT_TRUE(b.petMax);
+    EXPECT_DOUBLE_EQ(*b.petMax, 14.0);
+    ASSERT_TRUE(b.couinaud);
+    EXPECT_EQ(*b.couinaud, 7);
+    EXPECT_EQ(b.couinaudAll, (std::vector<int>{6, 7}));
+    // A row with a wrong type names the file.
+    Json bad = seg::lesionJson(m);
+    bad["volume_ml"] = "big";
+    try {
+        seg::lesionFromJson(bad, "case/lesions.json");
+        ADD_FAILURE() << "a malformed row was accepted";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("case/lesions.json"), std::string::npos) << e.what();
+    }
+}
+
 TEST(Cancel, LongStepsStopWhenCancelled) {
     auto token = std::make_shared<CancelToken>();
     token->cancel();

@@ -33,6 +33,24 @@ void SegmentSession::reset() {
     summary_.clear();
 }
 
+void SegmentSession::loadCaseTable() {
+    const Case& c = viewer_.currentCase();
+    for (const auto& seg : c.segmentations) {
+        if (seg.kind != "lesions" || seg.tablePath.empty()) continue;
+        try {
+            lesions_ = seg::readLesionTable(c.resolve(seg.tablePath));
+            size_t toConfirm = 0;
+            for (const auto& l : lesions_) toConfirm += l.status == "to confirm";
+            if (toConfirm)
+                log::warn(std::to_string(toConfirm) + " automatic finding(s) to confirm (below the confidence to plan): "
+                          "see the Segmentation panel");
+        } catch (const Error& e) {
+            log::warn(std::string("the case's lesion table could not be read: ") + e.what());
+        }
+        return;
+    }
+}
+
 std::string SegmentSession::petLabel() const {
     for (const auto& l : lesions_)
         if (!l.petUnits.empty()) return l.petUnits == "SUVbw" ? "SUV" : l.petUnits;

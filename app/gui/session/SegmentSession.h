@@ -33,6 +33,8 @@ public:
     void showLesion(int k);
 
     const std::vector<seg::LesionMeasurement>& lesions() const { return lesions_; }
+    // The lesion table of the opened case (lesions.json of its lesion segmentation), if any.
+    void loadCaseTable();
     const std::vector<Vec3>& seeds() const { return seeds_; }
     // Display name of the PET figures: "SUV" only when the PET is in SUV.
     std::string petLabel() const;

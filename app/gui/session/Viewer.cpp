@@ -66,6 +66,7 @@ void Viewer::openCase(const fs::path& file) {
     ++versions_.images;
     ++versions_.volume3d;
     log::info("opening case " + caseFile_.string());
+    segmentation_->loadCaseTable();
     loadSelection(defaultSelection(case_));
 }
 

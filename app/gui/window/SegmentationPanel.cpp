@@ -56,8 +56,8 @@ void SegmentationPanel::draw() {
     const bool suv = pet == "SUV";
     if (!suv) ImGui::TextColored(kWarn, "PET values in %s: SUV unavailable", pet.c_str());
     const std::string maxName = suv ? "SUVmax" : "max " + pet, peakName = suv ? "SUVpeak" : "peak " + pet;
-    if (ImGui::BeginTable("lesions", 8, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
-        for (const char* h : {"#", "from", "segment", "size mm", "mL", "HU"}) ImGui::TableSetupColumn(h);
+    if (ImGui::BeginTable("lesions", 9, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
+        for (const char* h : {"#", "from", "finding", "segment", "size mm", "mL", "HU"}) ImGui::TableSetupColumn(h);
         ImGui::TableSetupColumn(maxName.c_str());
         ImGui::TableSetupColumn(peakName.c_str());
         ImGui::TableHeadersRow();
@@ -69,6 +69,19 @@ void SegmentationPanel::draw() {
             if (ImGui::Selectable(id, false, ImGuiSelectableFlags_SpanAllColumns)) act([&] { s.showLesion(l.id); });
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(l.source.c_str());
+            ImGui::TableNextColumn();
+            // Appearance and confidence; findings below the confidence to plan stand out.
+            {
+                std::string f = l.appearance.empty() ? "-" : l.appearance;
+                if (l.confidence) {
+                    char c[16];
+                    std::snprintf(c, sizeof c, " %.2f", *l.confidence);
+                    f += c;
+                }
+                if (l.status == "target" || l.status.empty()) ImGui::TextUnformatted(f.c_str());
+                else ImGui::TextColored(kWarn, "%s, %s", f.c_str(), l.status.c_str());
+                if (ImGui::IsItemHovered() && !l.note.empty()) ImGui::SetTooltip("%s", l.note.c_str());
+            }
             ImGui::TableNextColumn();
             if (l.couinaud) {
                 // The segment holding most of it, and the others it touches.
