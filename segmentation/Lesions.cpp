@@ -304,7 +304,8 @@ LesionResult segmentLesions(const LesionImages& in, const LesionOptions& o) {
         m.status = f.status;
         m.evidence = f.evidence;
     }
-    res.method["couinaud"] = "not estimated (no liver-segment model yet): couinaud_segment is null";
+    res.method["couinaud"] = "not estimated here: couinaud_segment stays null until Couinaud segments are assigned "
+                             "(irplan run, or irplan segment couinaud and the viewer)";
     res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     progress.update(1.0, "lesions: done");
     return res;
