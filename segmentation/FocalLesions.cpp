@@ -191,6 +191,7 @@ FocalDetection detectFocalLesions(const FloatImage* fullImage, const MaskImage* 
             if (overlapVoxels(ol.mask, g.outline.mask) * 3 > countOn(ol.mask)) same = true;
         if (same) continue;
         f.elongation = elongation(ol.mask);
+        f.outsideLiver = 1.0 - double(overlapVoxels(ol.mask, liver)) / double(std::max<size_t>(1, countOn(ol.mask)));
         // Metastases are round to oval; what is more than 2.5 times longer than
         // wide is a vessel cut along, a fissure or the liver's edge (on two
         // real CTs every such finding was one of those).

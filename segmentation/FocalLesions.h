@@ -38,6 +38,7 @@ struct FocalFinding {
     double scale_mm = 0;
     double elongation = 1;
     double vesselFraction = 0;    // share of its voxels on the segmented vessels
+    double outsideLiver = 0;      // share of its voxels outside the liver mask (in a notch of its surface)
     std::string note;             // what lowered its confidence, in words
 };
 

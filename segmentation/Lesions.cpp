@@ -43,6 +43,7 @@ Json findingEvidence(const FocalFinding& f, const FocalDetection& det) {
             {"elongation", round1(f.elongation)},
             {"outline_on_liver_edge", std::round(o.raysOnLiverEdge * 100.0) / 100.0},
             {"on_vessels", std::round(f.vesselFraction * 100.0) / 100.0},
+            {"outside_liver_mask", std::round(f.outsideLiver * 100.0) / 100.0},
             {"inner_spread", round1(o.innerSpread)}};
 }
 
