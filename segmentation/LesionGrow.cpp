@@ -85,6 +85,9 @@ GrownLesion growLesion(const Volume& image, const Vec3& seed_mm, const MaskImage
     if (kind != ImageKind::PET) {
         // CT and MR: the star-shaped outline from the point (LesionOutline.h).
         OutlineOptions oo;
+        // A tumour bulging out of the liver is often left out of an automatic
+        // liver mask: a click up to 25 mm outside it is still outlined.
+        oo.outsideLiver_mm = 25.0;
         const LesionOutline ol = outlineLesion(image.image, seed_mm, liver, oo);
         if (!ol.ok) throw Error(ol.problem);
         out.mask = newMask(image.image);
@@ -94,8 +97,14 @@ GrownLesion growLesion(const Volume& image, const Vec3& seed_mm, const MaskImage
         out.peak = ol.lesionLevel;
         out.appearance = ol.sign < 0 ? "hypo" : "hyper";
         out.rule = std::string(ol.sign < 0 ? "darker" : "brighter") + " than the liver around it (" +
-                   fmt(ol.lesionLevel, 4) + " against " + fmt(ol.parenchymaLevel, 4) + "); edge where 30% of that " +
-                   "contrast is left, " + fmt(ol.volume_ml, 3) + " mL";
+                   fmt(ol.lesionLevel, 4) + " against " + fmt(ol.parenchymaLevel, 4) + "); edge " +
+                   (ol.sign < 0 ? fmt(100 * oo.edgeFraction, 2) : fmt(100 * oo.edgeFractionBright, 2)) +
+                   "% of that contrast from the liver's level, " + fmt(ol.volume_ml, 3) + " mL";
+        if (ol.pointOutsideLiver_mm > 0)
+            out.warnings.push_back("the click " + toString(seed_mm, 1) + " mm lies " + fmt(ol.pointOutsideLiver_mm, 2) +
+                                   " mm outside the liver mask: outlined against the liver next to it and bounded by "
+                                   "soft tissue only; check that it is a liver lesion and that it stops at the "
+                                   "neighbouring organs");
         return out;
     }
     // PET/SPECT: work in a box around the seed; grow it when the lesion reaches its edge.

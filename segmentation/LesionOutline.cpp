@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <mutex>
 
 namespace irplan::seg {
@@ -213,6 +214,27 @@ LesionOutline outlineLesion(const FloatImage* image, const Vec3& point_mm, const
         const Vec3 q = pointToIndex(S1, point_mm);
         return linearIndex(n, size_t(std::lround(q.x)), size_t(std::lround(q.y)), size_t(std::lround(q.z)));
     }();
+    if (!al[atPoint] && liver && o.outsideLiver_mm > 0) {
+        // Near the liver: soft tissue only bounds it (fat and air stay out).
+        double d = std::numeric_limits<double>::max();
+        for (size_t i = 0; i < total; ++i)
+            if (lv[i])
+                d = std::min(d, distance(indexToPoint(S1, {double(i % n[0]), double((i / n[0]) % n[1]),
+                                                           double(i / (n[0] * n[1]))}),
+                                         point_mm));
+        if (d <= o.outsideLiver_mm) {
+            auto soft = newMask(sub);
+            auto fine = o.isCt ? gaussianSmooth(sub, 0.7) : nullptr;
+            for (size_t i = 0; i < total; ++i)
+                soft->GetBufferPointer()[i] = !o.isCt || fine->GetBufferPointer()[i] > o.softTissue_hu;
+            // Eroded by 1 mm only: a tumour's edge against fat lies where the
+            // blurred step crosses softTissue_hu (half-way from fat to tissue),
+            // and thin bridges to a neighbouring organ are cut.
+            auto deep = o.isCt ? erode(soft, 1.0) : soft;
+            for (size_t i = 0; i < total; ++i) al[i] = al[i] || deep->GetBufferPointer()[i];
+            if (al[atPoint]) out.pointOutsideLiver_mm = d;
+        }
+    }
     if (!al[atPoint]) {
         out.problem = "the point " + toString(point_mm, 1) + " mm lies " + (liver ? "outside the liver" : "in fat or air");
         return out;

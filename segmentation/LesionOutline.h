@@ -51,6 +51,10 @@ struct OutlineOptions {
     // Not applied when the point itself lies on a vessel (the caller then
     // judges how much of the outline is vessel).
     const MaskImage* vessels = nullptr;
+    // A point outside the closed liver but within this distance of it (a
+    // tumour bulging out of the liver, which the liver mask missed) is outlined
+    // against the liver next to it, bounded by soft tissue only; 0 refuses it.
+    double outsideLiver_mm = 0;
 };
 
 struct LesionOutline {
@@ -70,6 +74,7 @@ struct LesionOutline {
     double raysOnLiverEdge = 0;   // fraction of rays that stopped at the liver mask, not at an image edge
     double raysUnclosed = 0;      // fraction of rays that reached reach_mm
     double innerSpread = 0;       // robust SD more than 2 mm inside the outline (heterogeneity)
+    double pointOutsideLiver_mm = 0; // > 0: the point lay this far outside the liver (OutlineOptions::outsideLiver_mm)
 };
 
 // Where a lesion may lie, on the grid of `image` (CT or MR): the liver, and

@@ -240,6 +240,10 @@ LesionResult segmentLesions(const LesionImages& in, const LesionOptions& o) {
         f.source = "seed";
         f.voxels = countOn(g.mask);
         f.note = "grown on " + on + " from " + toString(seed, 1) + " mm: " + g.rule;
+        for (const auto& w : g.warnings) {
+            res.warnings.push_back(w);
+            f.note += "; " + w;
+        }
         f.status = "target";
         f.appearance = g.appearance;
         f.phase = on == "CT" ? ctPhase : "";

@@ -71,6 +71,7 @@ struct GrownLesion {
     double peak = 0;       // lesion level at the seed
     std::string rule;      // how the level was chosen
     std::string appearance; // "hypo", "hyper" (CT/MR), "pet-avid"
+    std::vector<std::string> warnings; // e.g. the click lay outside the liver mask
 };
 GrownLesion growLesion(const Volume& image, const Vec3& seed_mm, const MaskImage* liver, const LesionOptions& options);
 

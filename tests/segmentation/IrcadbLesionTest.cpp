@@ -187,7 +187,9 @@ TEST(Ircadb, AutomaticDetectionFindsTheTumours) {
         else if (m.status == "target") ++falseTargets;
         else if (m.status == "to confirm") ++falseToConfirm;
         // Nothing outside the liver is ever a target.
-        if (m.status == "target") EXPECT_GE(inLiver, 0.9) << "lesion " << m.id;
+        if (m.status == "target") {
+            EXPECT_GE(inLiver, 0.9) << "lesion " << m.id;
+        }
         EXPECT_FALSE(m.appearance.empty());
         ASSERT_TRUE(m.confidence.has_value());
         EXPECT_TRUE(m.evidence.contains("contrast_noise_units"));
@@ -237,8 +239,12 @@ TEST(Ircadb, OneClickOutlinesEachTumour) {
         }
         std::printf("[ ircadb ] one click T%zu (%.0f mm):%s%s\n", k + 1, t.diameter_mm, line.c_str(),
                     worst >= 0.80 ? "" : "  <- MISSES the 0.80 target");
-        // Measured level: T2-T5 from a click at the centre or the deepest point.
-        if (k >= 1 && k <= 4) EXPECT_GE(worst, k == 1 ? 0.70 : 0.80) << "T" << k + 1;
+        // Measured level: T1-T5 from a click at the centre or the deepest point
+        // (T1 bulges out of the automatic liver: the click lies outside it and
+        // is still outlined, with a warning).
+        if (k <= 4) {
+            EXPECT_GE(worst, k == 1 ? 0.70 : 0.80) << "T" << k + 1;
+        }
     }
 }
 

@@ -134,6 +134,44 @@ TEST(LesionTable, ARowReadsBackAsWritten) {
     }
 }
 
+TEST(LesionTable, AClickJustOutsideTheLiverMaskIsOutlinedWithAWarning) {
+    // A liver (110 HU) in fat with a tumour (60 HU) bulging out of it, which the
+    // liver mask leaves out (as an automatic one often does), and a blob of
+    // soft tissue 45 mm away from the liver.
+    const Vec3 liverC{-10, 0, 0}, tumourC{40, 0, 0}, farC{-10, 90, 0};
+    const double liverR = 45, tumourR = 10, farR = 8;
+    Volume ct;
+    ct.meta.units = Units::HU;
+    ct.meta.modality = "CT";
+    ct.image = test::renderImage({200, 220, 60}, {1.5, 1.5, 1.5}, [&](const Vec3& p) {
+        if (distance(p, tumourC) <= tumourR || distance(p, farC) <= farR) return 60.0;
+        return distance(p, liverC) <= liverR ? 110.0 : -100.0;
+    });
+    test::addNoise(ct.image, 10.0, 7);
+    auto liver = seg::newMask(ct.image);
+    auto tumour = seg::newMask(ct.image);
+    const auto n = seg::dims(ct.image);
+    for (size_t i = 0; i < n[0] * n[1] * n[2]; ++i) {
+        const Vec3 p = seg::indexToPoint(ct.image, {double(i % n[0]), double((i / n[0]) % n[1]), double(i / (n[0] * n[1]))});
+        tumour->GetBufferPointer()[i] = distance(p, tumourC) <= tumourR;
+        liver->GetBufferPointer()[i] = distance(p, liverC) <= liverR && !tumour->GetBufferPointer()[i];
+    }
+    // The click 7 mm outside the liver mask: outlined, with a warning.
+    const seg::GrownLesion g = seg::growLesion(ct, {42, 0, 0}, liver, {});
+    const double d = test::dice(g.mask, tumour);
+    std::printf("[ table ] click outside the liver mask: Dice %.3f, %zu warning(s)\n", d, g.warnings.size());
+    EXPECT_GE(d, 0.85);
+    ASSERT_EQ(g.warnings.size(), 1u);
+    EXPECT_NE(g.warnings[0].find("outside the liver mask"), std::string::npos) << g.warnings[0];
+    // Far from the liver: refused.
+    try {
+        seg::growLesion(ct, farC, liver, {});
+        ADD_FAILURE() << "a click 45 mm from the liver was outlined";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("outside the liver"), std::string::npos) << e.what();
+    }
+}
+
 TEST(Cancel, LongStepsStopWhenCancelled) {
     auto token = std::make_shared<CancelToken>();
     token->cancel();
