@@ -8,7 +8,7 @@
 // difference of Gaussians (sigma, 1.6 sigma) is divided by its own robust
 // spread over the liver (the noise at that scale, measured on this scan), and
 // every local extremum beyond `threshold` of those units, inside `region`,
-// is a candidate. Nothing here decides what is a lesion (LesionDetect does).
+// is a candidate. Nothing here decides what is a lesion (FocalLesions does).
 #include "core/Geometry.h"
 #include "core/Progress.h"
 #include "io/ImageTypes.h"

@@ -27,18 +27,6 @@ using namespace irplan;
 
 namespace {
 
-Vec3 centroidOf(const MaskImage* m) {
-    const auto n = seg::dims(m);
-    Vec3 c;
-    size_t k = 0;
-    for (size_t i = 0; i < n[0] * n[1] * n[2]; ++i)
-        if (m->GetBufferPointer()[i]) {
-            c += seg::indexToPoint(m, {double(i % n[0]), double((i / n[0]) % n[1]), double(i / (n[0] * n[1]))});
-            ++k;
-        }
-    return k ? c / double(k) : c;
-}
-
 struct Tumour {
     MaskImage::Pointer mask;
     double volume_ml = 0;
@@ -80,7 +68,7 @@ Fixture* load() {
         for (size_t i = 0; i < n; ++i) t.mask->GetBufferPointer()[i] = cc->GetBufferPointer()[i] == l;
         t.volume_ml = double(sizes[l]) * voxel;
         t.diameter_mm = std::cbrt(6.0 * t.volume_ml * 1000.0 / M_PI);
-        t.centre_mm = centroidOf(t.mask);
+        t.centre_mm = test::centroid(t.mask);
         auto depth = seg::distanceToOff(t.mask);
         const float* d = depth->GetBufferPointer();
         const size_t at = size_t(std::max_element(d, d + n) - d);

@@ -21,19 +21,6 @@ using namespace irplan;
 
 namespace {
 
-// Centroid (mm) of a mask and its voxel of highest `image` value.
-Vec3 centroid(const MaskImage* m) {
-    const auto n = seg::dims(m);
-    Vec3 c;
-    size_t k = 0;
-    for (size_t i = 0; i < n[0] * n[1] * n[2]; ++i)
-        if (m->GetBufferPointer()[i]) {
-            c += seg::indexToPoint(m, {double(i % n[0]), double((i / n[0]) % n[1]), double(i / (n[0] * n[1]))});
-            ++k;
-        }
-    return c / double(k);
-}
-
 double volumeMl(const MaskImage* m) { return double(seg::countOn(m)) * seg::voxelVolume_mm3(m) / 1000.0; }
 
 } // namespace
@@ -84,7 +71,7 @@ TEST(RealData, Sts001PetTumourFromOneClick) {
     auto gtv = seg::maskFromLabels(readLabelMap(gtvPath), "GTV");
     ASSERT_TRUE(seg::sameGrid(gtv, pet.image));
     // A click in the middle of the tumour (the GTV's centroid).
-    const Vec3 click = centroid(gtv);
+    const Vec3 click = test::centroid(gtv);
     const seg::GrownLesion g = seg::growLesion(pet, click, nullptr, {});
     const double d = test::dice(g.mask, gtv);
     std::printf("[ real ] STS_001 PET, one click at %s mm: Dice %.3f against the expert GTV, %.0f mL vs %.0f mL (%s)\n",
@@ -102,7 +89,7 @@ TEST(RealData, Lu177SpectLesionVolumesFromSeeds) {
     std::vector<MaskImage::Pointer> contours;
     for (const auto& name : rs.roiNames()) {
         auto m = rasterizeRoi(rs.roi(name), spect.image, spect.meta.frameOfReferenceUid);
-        in.seeds_mm.push_back(centroid(m)); // a click in the middle of the lesion
+        in.seeds_mm.push_back(test::centroid(m)); // a click in the middle of the lesion
         contours.push_back(m);
     }
     const seg::LesionResult r = seg::segmentLesions(in);

@@ -105,4 +105,16 @@ double dice(const MaskImage* a, const MaskImage* b) {
     return na + nb ? 2.0 * double(both) / double(na + nb) : 1.0;
 }
 
+Vec3 centroid(const MaskImage* m) {
+    const auto n = seg::dims(m);
+    Vec3 c;
+    size_t k = 0;
+    for (size_t i = 0; i < n[0] * n[1] * n[2]; ++i)
+        if (m->GetBufferPointer()[i]) {
+            c += seg::indexToPoint(m, {double(i % n[0]), double((i / n[0]) % n[1]), double(i / (n[0] * n[1]))});
+            ++k;
+        }
+    return k ? c / double(k) : c;
+}
+
 } // namespace irplan::test

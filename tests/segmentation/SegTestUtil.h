@@ -21,5 +21,7 @@ void addCorrelatedNoise(FloatImage* image, double sd, unsigned seed);
 double median(std::vector<double> v);
 // Dice of two 0/1 masks on one grid.
 double dice(const MaskImage* a, const MaskImage* b);
+// Centroid (LPS mm) of the non-zero voxels of a mask (the origin when empty).
+Vec3 centroid(const MaskImage* m);
 
 } // namespace irplan::test
