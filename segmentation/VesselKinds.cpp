@@ -187,6 +187,7 @@ KindResult classifyVesselKinds(const KindInput& in) {
             for (int o : g.at[size_t(node)]) touchesIvc[size_t(o)] = 1;
     }
     const double upperQuarter = in.liverTop_z - 0.25 * (in.liverTop_z - in.liverBottom_z);
+    const double lowerFifth = in.liverBottom_z + 0.2 * (in.liverTop_z - in.liverBottom_z);
     // The IVC's line in the axial plane (its mean position) and width: a thick
     // branch on that line below or above the run found is more IVC.
     Vec3 ivcLine;
@@ -205,6 +206,9 @@ KindResult classifyVesselKinds(const KindInput& in) {
         if (!res.ivcBranches.empty() && std::hypot(c.x - ivcLine.x, c.y - ivcLine.y) < std::max(10.0, ivcWidth)) continue;
         if (!res.ivcBranches.empty() && centre(br).z > ivcTop - 10.0) continue;
         if (in.liverTop_z > in.liverBottom_z && centre(br).z > upperQuarter) continue;
+        // Nor in the lowest fifth: the hilum is never at the tip of the right
+        // lobe, where a liver mask that ran into a neighbour meets its vessels.
+        if (in.liverTop_z > in.liverBottom_z && centre(br).z < lowerFifth) continue;
         if (res.portalTrunk < 0 || br.diameter_mm > bs[size_t(res.portalTrunk)].diameter_mm) res.portalTrunk = int(b);
     }
     std::string method;

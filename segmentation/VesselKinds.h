@@ -12,7 +12,9 @@
 //    running within 40 degrees of the patient's axis, >= 5 mm wide, behind
 //    the middle of the vessel tree; the portal trunk = the thickest other branch
 //    not joining the IVC, below the top of the IVC and below the upper
-//    quarter of the liver (where the hepatic veins converge). The IVC is
+//    quarter of the liver (where the hepatic veins converge), above its
+//    lowest fifth (the right lobe's tip, where a liver mask that leaked into a
+//    neighbour meets that neighbour's vessels). The IVC is
 //    often faint in the portal phase (mixing of opacified and plain blood),
 //    so the hepatic roots are also the thick branches (>= 0.6 of the thickest)
 //    in the upper quarter of the liver behind the portal trunk.
