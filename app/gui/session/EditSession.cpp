@@ -1,0 +1,589 @@
+#include "app/gui/session/EditSession.h"
+
+#include "app/gui/session/Viewer.h"
+#include "core/Error.h"
+#include "core/Files.h"
+#include "core/JsonFile.h"
+#include "core/Log.h"
+#include "io/VolumeIO.h"
+#include "segmentation/ImageOps.h"
+#include "segmentation/LesionTable.h"
+#include "segmentation/PetAlignment.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+namespace irplan::viewer {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kLesionBase = 100;
+constexpr seg::LabelValue kVesselUnknown = 17; // the combined map's "vessel of unknown kind" (irplan run)
+const std::vector<seg::LabelValue> kVesselValues = {2, 3, 4, 6, kVesselUnknown};
+
+// Undo/redo of one label edit: the voxels (EditSession's history) with the
+// case JSON the undo stack restores.
+class LabelUndo : public UndoHook {
+public:
+    LabelUndo(EditSession& s, int lesion) : session_(s), lesion_(lesion) {}
+    void undo() override { session_.undoStep(lesion_); }
+    void redo() override { session_.redoStep(lesion_); }
+
+private:
+    EditSession& session_;
+    int lesion_;
+};
+
+int parseInt(const std::string& s, const char* what) {
+    try {
+        size_t used = 0;
+        const int v = std::stoi(s, &used);
+        if (used != s.size()) throw std::invalid_argument("trailing");
+        return v;
+    } catch (const std::exception&) {
+        throw Error(std::string(what) + " must be a whole number, not '" + s + "'");
+    }
+}
+
+bool lesionMap(const Viewer& v) {
+    // lesions.nii.gz of `irplan segment lesions`: label k is lesion k (no liver).
+    const CaseSegmentation* s = v.currentCase().segmentation(v.images().labelsId);
+    return s && s->kind == "lesions";
+}
+
+// A path for the case: relative to its folder (saveCase moves those with it).
+std::string casePath(const Case& c, const fs::path& file) {
+    if (c.baseDir.empty()) return file.string();
+    return file.lexically_relative(fs::absolute(c.baseDir).lexically_normal()).string();
+}
+
+} // namespace
+
+// ---------------------------------------------------------------- settings
+
+void EditSession::setActive(const std::string& raw) {
+    std::string name;
+    for (char c : raw) name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!viewer_.images().labels.labels) throw Error("edit-label: no label map is loaded (open a case with segmentations)");
+    const bool liverKnown = !lesionMap(viewer_);
+    seg::LabelTarget t;
+    std::string shown;
+    int value = -1;
+    if (name.rfind("lesion", 0) == 0) {
+        std::string k = name.substr(6);
+        k.erase(0, k.find_first_not_of(' '));
+        const int lesion = parseInt(k, "lesion number");
+        if (lesion < 1 || lesion > 60000 - kLesionBase) throw Error("edit-label: lesion numbers start at 1");
+        value = lesionMap(viewer_) ? lesion : kLesionBase + lesion;
+        shown = "lesion " + std::to_string(lesion);
+    } else if (name == "liver") {
+        if (lesionMap(viewer_)) throw Error("edit-label: the loaded map holds lesions only (no liver)");
+        value = 1;
+    } else if (name == "vessels" || name == "vessel") {
+        if (lesionMap(viewer_)) throw Error("edit-label: the loaded map holds lesions only (no vessels)");
+        t.paint = kVesselUnknown;
+        t.members = kVesselValues;
+        t.overwrite = {1};
+        t.parent = 1;
+        shown = "vessels";
+    } else {
+        value = parseInt(name, "label");
+        if (value < 1 || value > 65535) throw Error("edit-label: a label value is 1 to 65535");
+        if (!lesionMap(viewer_) && value > kLesionBase) shown = "lesion " + std::to_string(value - kLesionBase);
+        else if (value == 1 && liverKnown) name = "liver";
+        else shown = "label " + std::to_string(value);
+    }
+    if (value == 1 && liverKnown) {
+        t.paint = 1;
+        t.members = {1};
+        t.overwrite = {};
+        t.parent = 0;
+        shown = "liver";
+    } else if (value > 0) {
+        t.paint = static_cast<seg::LabelValue>(value);
+        t.members = {t.paint};
+        t.overwrite = liverKnown ? std::vector<seg::LabelValue>{1} : std::vector<seg::LabelValue>{};
+        t.parent = liverKnown ? 1 : 0;
+    }
+    target_ = t;
+    activeName_ = shown;
+    log::info("editing " + activeName_);
+}
+
+void EditSession::setBrush(double radius_mm, seg::BrushShape shape) {
+    if (!(radius_mm > 0 && radius_mm <= 100)) throw Error("brush radius must be more than 0 and at most 100 mm");
+    brush_.radius_mm = radius_mm;
+    brush_.shape = shape;
+}
+
+void EditSession::setThreshold(std::optional<std::pair<double, double>> range) {
+    if (range && !(range->second >= range->first)) throw Error("edit-threshold: HIGH must not be below LOW");
+    threshold_ = range;
+}
+
+std::pair<double, double> EditSession::rangeAround(const Vec3& p, double radius_mm) const {
+    const auto& ct = viewer_.images().ct;
+    if (!ct) throw Error("a threshold from the cursor needs a CT (or MR)");
+    const float* v = ct->image->GetBufferPointer();
+    double sum = 0, sum2 = 0;
+    size_t n = 0;
+    seg::forEachInBrush(ct->image.GetPointer(), p, seg::Brush{radius_mm, seg::BrushShape::Sphere, 2}, [&](size_t i) {
+        sum += v[i];
+        sum2 += double(v[i]) * v[i];
+        ++n;
+    });
+    if (!n) throw Error("the cursor is outside the image");
+    const double mean = sum / double(n), sd = std::sqrt(std::max(0.0, sum2 / double(n) - mean * mean));
+    return {mean - 2.5 * sd, mean + 2.5 * sd};
+}
+
+int EditSession::axialAxis() const {
+    const auto& l = viewer_.images().labels.labels;
+    return l ? seg::voxelAxisClosestTo(l.GetPointer(), 2) : -1;
+}
+
+int EditSession::lesionNumber() const {
+    if (activeName_.rfind("lesion ", 0) != 0) return 0;
+    return std::stoi(activeName_.substr(7));
+}
+
+// ---------------------------------------------------------------- the map and its history
+
+void EditSession::requireActive() const {
+    if (activeName_.empty()) throw Error("choose the label to edit first (edit-label liver|lesion K|vessels)");
+}
+
+LabelImage* EditSession::working() {
+    const LabelImage::Pointer shown = viewer_.images().labels.labels;
+    if (!shown) throw Error("no label map is loaded: open a case with segmentations (or run segment-liver)");
+    if (working_ && shown == working_) return working_.GetPointer();
+    if (working_ && dirty()) log::warn("the label map was loaded again: unsaved hand edits are gone, the edit history restarts");
+    // The views and background tasks share the loaded map: edit a copy of it.
+    history_.clear();
+    edited_.clear();
+    source_ = shown;
+    working_ = seg::crop(shown.GetPointer(), shown->GetLargestPossibleRegion());
+    viewer_.setEditedLabels(working_);
+    return working_.GetPointer();
+}
+
+void EditSession::record(const std::string& name, const seg::EditRegion& region, const std::function<void()>& apply,
+                         int lesion, const std::string& segment) {
+    LabelImage* labels = working();
+    const size_t changed = history_.record(labels, region, name, apply);
+    if (stroking_) {
+        if (!changed) return;
+        if (strokeName_.empty()) {
+            strokeName_ = name;
+            strokeSegment_ = segment;
+            strokeLesion_ = lesion;
+        }
+        edited_.insert(segment);
+        viewer_.labelsEdited(false);
+        return;
+    }
+    if (!changed) {
+        log::info(name + ": no voxel changed");
+        return;
+    }
+    finish(name, lesion, segment, changed);
+}
+
+void EditSession::beginStroke() {
+    if (stroking_) endStroke();
+    stroking_ = true;
+    strokeStart_ = history_.position();
+    strokeName_.clear();
+    strokeSegment_.clear();
+    strokeLesion_ = 0;
+}
+
+void EditSession::endStroke() {
+    if (!stroking_) return;
+    stroking_ = false;
+    if (!working_ || history_.position() <= strokeStart_ || strokeName_.empty()) return;
+    const size_t changed = history_.mergeLast(working_.GetPointer(), history_.position() - strokeStart_, strokeName_);
+    if (changed) finish(strokeName_, strokeLesion_, strokeSegment_, changed);
+}
+
+void EditSession::finish(const std::string& name, int lesion, const std::string& segment, size_t changed) {
+    edited_.insert(segment);
+    viewer_.labelsEdited();
+    viewer_.rebuildSurfaces();
+    if (lesion) remeasure(lesion);
+    const seg::LabelValue paintValue = target_.paint;
+    const std::string shown = activeName_;
+    viewer_.editCase(
+        name,
+        [&](Case& c) {
+            markStale(c, lesion, segment);
+            // A painted label the legend does not name yet gets its name.
+            for (auto& s : c.segmentations) {
+                if (s.id != viewer_.images().labelsId || s.legend.empty()) continue;
+                if (name.rfind("delete", 0) == 0) s.legend.erase(paintValue);
+                else if (!s.legend.count(paintValue))
+                    s.legend[paintValue] = paintValue == kVesselUnknown ? "vessel of unknown kind" : shown;
+            }
+        },
+        std::make_shared<LabelUndo>(*this, lesion));
+    viewer_.labelsEdited(false); // the legend may have changed
+    log::info(name + ": " + std::to_string(changed) + " voxels changed (undo history " +
+              std::to_string(history_.bytes() / 1024) + " kB)");
+}
+
+void EditSession::undoStep(int lesion) {
+    if (!working_ || viewer_.images().labels.labels != working_ || !history_.canUndo()) {
+        log::warn("undo: the label map's edit was already dropped (map reloaded)");
+        return;
+    }
+    history_.undo(working_.GetPointer());
+    edited_.insert("undo");
+    viewer_.labelsEdited();
+    viewer_.rebuildSurfaces();
+    if (lesion) remeasure(lesion);
+}
+
+void EditSession::redoStep(int lesion) {
+    if (!working_ || viewer_.images().labels.labels != working_ || !history_.canRedo()) {
+        log::warn("redo: the label map's edit was already dropped (map reloaded)");
+        return;
+    }
+    history_.redo(working_.GetPointer());
+    edited_.insert("redo");
+    viewer_.labelsEdited();
+    viewer_.rebuildSurfaces();
+    if (lesion) remeasure(lesion);
+}
+
+void EditSession::reset() {
+    stroking_ = false;
+    working_ = nullptr;
+    source_ = nullptr;
+    history_.clear();
+    edited_.clear();
+    activeName_.clear();
+    target_ = seg::LabelTarget{};
+    threshold_.reset();
+}
+
+// ---------------------------------------------------------------- edits
+
+namespace {
+seg::Brush brushFor(const seg::Brush& base, std::optional<double> r, std::optional<seg::BrushShape> shape, int axis,
+                    int axial) {
+    seg::Brush b = base;
+    if (r) {
+        if (!(*r > 0 && *r <= 100)) throw Error("brush radius must be more than 0 and at most 100 mm");
+        b.radius_mm = *r;
+    }
+    if (shape) b.shape = *shape;
+    b.sliceAxis = axis >= 0 ? axis : axial;
+    return b;
+}
+
+void checkPoint(const Vec3& p) {
+    if (!std::isfinite(p.x) || !std::isfinite(p.y) || !std::isfinite(p.z)) throw Error("edit: the point is not finite");
+}
+
+} // namespace
+
+void EditSession::paint(const Vec3& p, std::optional<double> r, std::optional<seg::BrushShape> shape, int axis) {
+    checkPoint(p);
+    requireActive();
+    LabelImage* labels = working();
+    const seg::Brush b = brushFor(brush_, r, shape, axis, axialAxis());
+    std::optional<seg::IntensityLimit> limit;
+    if (threshold_) {
+        const auto& ct = viewer_.images().ct;
+        if (!ct || !seg::sameGrid(ct->image.GetPointer(), labels))
+            throw Error("threshold paint needs the CT (or MR) on the label map's grid");
+        limit = seg::IntensityLimit{ct->image.GetPointer(), threshold_->first, threshold_->second};
+    }
+    const seg::LabelTarget t = target_;
+    record("paint " + activeName_, seg::brushRegion(labels, p, b), [&] { seg::paint(labels, p, b, t, limit); },
+           lesionNumber(), activeName_);
+}
+
+void EditSession::erase(const Vec3& p, std::optional<double> r, std::optional<seg::BrushShape> shape, int axis) {
+    checkPoint(p);
+    requireActive();
+    LabelImage* labels = working();
+    const seg::Brush b = brushFor(brush_, r, shape, axis, axialAxis());
+    const seg::LabelTarget t = target_;
+    record("erase " + activeName_, seg::brushRegion(labels, p, b), [&] { seg::erase(labels, p, b, t); }, lesionNumber(),
+           activeName_);
+}
+
+void EditSession::grow(const std::vector<std::vector<Vec3>>& inside, const std::vector<std::vector<Vec3>>& outside) {
+    requireActive();
+    LabelImage* labels = working();
+    const auto& ct = viewer_.images().ct;
+    if (!ct || !seg::sameGrid(ct->image.GetPointer(), labels))
+        throw Error("grow from seeds needs the CT (or MR) on the label map's grid");
+    seg::SeedStrokes s;
+    s.inside = inside;
+    s.outside = outside;
+    for (const auto* group : {&inside, &outside})
+        for (const auto& stroke : *group)
+            for (const Vec3& p : stroke) checkPoint(p);
+    const seg::LabelTarget t = target_;
+    record("grow " + activeName_ + " from seeds", seg::seedRegion(labels, s),
+           [&] { seg::growFromSeeds(labels, ct->image.GetPointer(), s, t); }, lesionNumber(), activeName_);
+}
+
+void EditSession::keepIsland(const std::optional<Vec3>& at) {
+    requireActive();
+    LabelImage* labels = working();
+    const seg::LabelTarget t = target_;
+    record(at ? "keep the island under the point of " + activeName_ : "keep the largest island of " + activeName_,
+           seg::segmentRegion(labels, t, 0), [&] { seg::keepIsland(labels, t, at); }, lesionNumber(),
+           activeName_);
+}
+
+void EditSession::margin(double mm) {
+    if (!std::isfinite(mm) || std::abs(mm) > 50) throw Error("edit-margin takes -50 to +50 mm");
+    requireActive();
+    LabelImage* labels = working();
+    const auto& s = labels->GetSpacing();
+    const seg::LabelTarget t = target_;
+    char text[64];
+    std::snprintf(text, sizeof text, "%+.1f mm", mm);
+    record(std::string(mm > 0 ? "grow " : "shrink ") + activeName_ + " " + text,
+           seg::segmentRegion(labels, t, std::abs(mm) + std::max({s[0], s[1], s[2]})),
+           [&] { seg::growShrink(labels, t, mm); }, lesionNumber(), activeName_);
+}
+
+void EditSession::fillHoles() {
+    requireActive();
+    LabelImage* labels = working();
+    const auto& s = labels->GetSpacing();
+    const seg::LabelTarget t = target_;
+    record("fill holes of " + activeName_, seg::segmentRegion(labels, t, std::max({s[0], s[1], s[2]})),
+           [&] { seg::fillHoles(labels, t); }, lesionNumber(), activeName_);
+}
+
+int EditSession::newLesion() {
+    if (!viewer_.images().labels.labels) throw Error("edit-new-lesion: no label map is loaded");
+    // Never reuse the number of a lesion a plan, the table or the map still names.
+    const LabelImage* labels = viewer_.images().labels.labels.GetPointer();
+    const int base = lesionMap(viewer_) ? 0 : kLesionBase;
+    int k = seg::freeLesionNumber(labels, base);
+    for (const auto& [label, info] : viewer_.images().labelInfo)
+        if (label > base) k = std::max(k, label - base + 1);
+    for (const auto& p : viewer_.currentCase().plans) k = std::max(k, p.lesionId + 1);
+    for (const auto& l : viewer_.segmentation().lesions()) k = std::max(k, l.id + 1);
+    setActive("lesion " + std::to_string(k));
+    log::info("new lesion " + std::to_string(k) + ": paint it (edit-paint) or grow it from seeds (edit-grow)");
+    return k;
+}
+
+void EditSession::deleteLesion(int k) {
+    if (k < 1) throw Error("edit-delete-lesion: lesion numbers start at 1");
+    LabelImage* labels = working();
+    const seg::LabelValue value = static_cast<seg::LabelValue>(lesionMap(viewer_) ? k : kLesionBase + k);
+    seg::LabelTarget t;
+    t.paint = value;
+    t.members = {value};
+    t.parent = lesionMap(viewer_) ? 0 : 1;
+    const seg::EditRegion region = seg::segmentRegion(labels, t, 0);
+    if (!region.GetNumberOfPixels()) throw Error("edit-delete-lesion: the label map has no lesion " + std::to_string(k));
+    const std::string saved = activeName_;
+    const seg::LabelTarget savedTarget = target_;
+    activeName_ = "lesion " + std::to_string(k);
+    target_ = t;
+    try {
+        record("delete lesion " + std::to_string(k), region, [&] { seg::relabel(labels, value, t.parent); }, k,
+               "lesion " + std::to_string(k));
+    } catch (...) {
+        activeName_ = saved;
+        target_ = savedTarget;
+        throw;
+    }
+    if (saved == activeName_) activeName_ = "";
+    else {
+        activeName_ = saved;
+        target_ = savedTarget;
+    }
+}
+
+// ---------------------------------------------------------------- what depends on the edit
+
+void EditSession::markStale(Case& c, int lesion, const std::string& segment) const {
+    Json& e = c.extra["editor"];
+    if (!e.is_object()) e = Json::object();
+    e["label_map"] = viewer_.images().labelsId;
+    Json edited = e.value("edited", Json::array());
+    if (std::find(edited.begin(), edited.end(), segment) == edited.end()) edited.push_back(segment);
+    e["edited"] = edited;
+    Json stale = e.value("stale", Json::object());
+    Json plans = stale.value("plans", Json::array());
+    for (auto& p : c.plans) {
+        if (lesion && p.lesionId != lesion) continue;
+        p.extra["stale"] = segment + " was edited after this plan: plan again";
+        if (std::find(plans.begin(), plans.end(), p.id) == plans.end()) plans.push_back(p.id);
+    }
+    stale["plans"] = plans;
+    stale["report"] = true;
+    if (segment == "vessels") stale["vessel_table"] = true; // centrelines, diameters, heat sinks
+    if (lesion) stale["lesion_table"] = "measured again from the edited masks; written by save-case";
+    e["stale"] = stale;
+    for (auto& s : c.segmentations)
+        if (s.id == viewer_.images().labelsId) s.extra["edited_by_hand"] = true;
+}
+
+std::vector<std::string> EditSession::staleItems() const {
+    std::vector<std::string> out;
+    const Json& extra = viewer_.currentCase().extra;
+    if (!extra.contains("editor") || !extra["editor"].contains("stale")) return out;
+    const Json& s = extra["editor"]["stale"];
+    for (const auto& p : s.value("plans", Json::array())) out.push_back("plan " + p.get<std::string>());
+    if (s.value("report", false)) out.push_back("report");
+    if (s.value("vessel_table", false)) out.push_back("vessel centrelines and diameters");
+    return out;
+}
+
+void EditSession::remeasure(int k) {
+    const LabelImage* labels = working_.GetPointer();
+    const seg::LabelValue value = static_cast<seg::LabelValue>(lesionMap(viewer_) ? k : kLesionBase + k);
+    seg::LabelTarget t;
+    t.members = {value};
+    const LoadedImages& images = viewer_.images();
+    const bool pet = images.pet && (images.ctToPet || seg::sameGrid(images.pet->image.GetPointer(), labels));
+    const seg::EditRegion region = seg::segmentRegion(labels, t, pet ? 16.0 : 1.0);
+    SegmentSession& table = viewer_.segmentation();
+    if (!region.GetNumberOfPixels()) {
+        table.removeLesionRow(k);
+        return;
+    }
+    // The lesion alone on its box, as label k (what measureLesions reads).
+    auto box = seg::crop(labels, region);
+    auto* b = box->GetBufferPointer();
+    for (size_t i = 0; i < region.GetNumberOfPixels(); ++i) b[i] = b[i] == value ? static_cast<seg::LabelValue>(k) : 0;
+    Volume ct, petOnBox;
+    seg::LesionMeasureInputs in;
+    if (images.ct && seg::sameGrid(images.ct->image.GetPointer(), labels)) {
+        ct.meta = images.ct->meta;
+        ct.image = seg::crop(images.ct->image.GetPointer(), region);
+        in.ct = &ct;
+    }
+    if (pet) {
+        petOnBox.meta = images.pet->meta;
+        petOnBox.image = seg::resampleOnGrid(images.pet->image.GetPointer(), box.GetPointer(), images.ctToPet);
+        in.pet = &petOnBox;
+    }
+    std::vector<std::string> sources(static_cast<size_t>(k), "edited");
+    auto rows = seg::measureLesions(box.GetPointer(), sources, in);
+    if (rows.empty()) return;
+    seg::LesionMeasurement m = rows.front();
+    for (const auto& old : table.lesions())
+        if (old.id == k) {
+            // How it was found stays; the geometry and the values are the edited mask's.
+            m.source = old.source;
+            m.appearance = old.appearance;
+            m.phase = old.phase;
+            m.confidence = old.confidence;
+            m.status = old.status;
+            m.evidence = old.evidence;
+            m.couinaud = old.couinaud;
+            m.couinaudAll = old.couinaudAll;
+        }
+    m.note = "edited by hand; measured from the edited mask";
+    table.setLesionRow(m);
+}
+
+// ---------------------------------------------------------------- saving
+
+void EditSession::writeEdited(Case& c, const fs::path& caseFile) {
+    if (!working_ || viewer_.images().labels.labels != working_) return;
+    const fs::path dir = (fs::absolute(caseFile).parent_path() / "segmentation-edited").lexically_normal();
+    files::ensureDirectory(dir);
+    const CaseSegmentation* loaded = c.segmentation(viewer_.images().labelsId);
+    if (!loaded) return;
+    CaseSegmentation s = *loaded;
+    const LabelImage* labels = working_.GetPointer();
+    const size_t n = labels->GetBufferedRegion().GetNumberOfPixels();
+    const auto* l = labels->GetBufferPointer();
+    writeLabelMap(labels, dir / (s.id + ".nii.gz"));
+    s.path = casePath(c, dir / (s.id + ".nii.gz"));
+    s.extra["edited_by_hand"] = true;
+    bool lesionsEdited = false, liverEdited = edited_.count("liver") > 0, vesselsEdited = edited_.count("vessels") > 0;
+    for (const auto& e : edited_) lesionsEdited = lesionsEdited || e.rfind("lesion", 0) == 0 || e == "undo" || e == "redo";
+    if (edited_.count("undo") || edited_.count("redo")) liverEdited = vesselsEdited = true; // cannot tell which: write all
+
+    // The lesion table: the current rows (edited lesions measured again).
+    auto writeTable = [&](CaseSegmentation& seg, const fs::path& file) {
+        Json j = Json::object();
+        std::error_code ec;
+        if (!seg.tablePath.empty() && fs::is_regular_file(c.resolve(seg.tablePath), ec))
+            j = parseJsonFile(c.resolve(seg.tablePath));
+        Json rows = Json::array();
+        for (const auto& m : viewer_.segmentation().lesions()) rows.push_back(seg::lesionJson(m));
+        j["lesions"] = rows;
+        j["edited_by_hand"] = true;
+        files::writeTextAtomic(file, j.dump(2) + "\n");
+        seg.tablePath = casePath(c, file);
+        seg.legend.clear();
+        for (const auto& m : viewer_.segmentation().lesions()) seg.legend[m.id] = "lesion " + std::to_string(m.id);
+    };
+    if (s.kind == "lesions") writeTable(s, dir / "lesions.json");
+    setSegmentation(c, s);
+
+    if (s.kind == "labels") {
+        for (CaseSegmentation other : c.segmentations) {
+            if (other.id == s.id) continue;
+            if (other.kind == "lesions" && lesionsEdited) {
+                auto map = seg::newLabels(labels);
+                auto* m = map->GetBufferPointer();
+                for (size_t i = 0; i < n; ++i) m[i] = l[i] > kLesionBase ? static_cast<seg::LabelValue>(l[i] - kLesionBase) : 0;
+                writeLabelMap(map, dir / "lesions.nii.gz");
+                other.path = casePath(c, dir / "lesions.nii.gz");
+                writeTable(other, dir / "lesions.json");
+            } else if (other.kind == "liver" && liverEdited) {
+                // The organ: what it held before and still holds a label (vessels and
+                // lesions inside it stay), plus every liver and lesion voxel now.
+                auto mask = seg::newMask(labels);
+                auto* m = mask->GetBufferPointer();
+                std::error_code ec;
+                LabelImage::Pointer old;
+                if (fs::is_regular_file(c.resolve(other.path), ec)) old = readLabelMap(c.resolve(other.path));
+                const bool useOld = old && seg::sameGrid(old.GetPointer(), labels);
+                for (size_t i = 0; i < n; ++i)
+                    m[i] = l[i] == 1 || l[i] > kLesionBase || (useOld && old->GetBufferPointer()[i] && l[i] != 0);
+                writeMask(mask, dir / "liver.nii.gz");
+                other.path = casePath(c, dir / "liver.nii.gz");
+            } else if (other.kind == "vessels" && vesselsEdited) {
+                // vessels.nii.gz's kinds: 2 portal, 3 hepatic, 4 artery, 6 IVC, 1 unknown.
+                auto map = seg::newLabels(labels);
+                auto* m = map->GetBufferPointer();
+                for (size_t i = 0; i < n; ++i)
+                    m[i] = l[i] == kVesselUnknown ? 1 : (l[i] == 2 || l[i] == 3 || l[i] == 4 || l[i] == 6) ? l[i] : 0;
+                writeLabelMap(map, dir / "vessels.nii.gz");
+                other.path = casePath(c, dir / "vessels.nii.gz");
+            } else {
+                continue;
+            }
+            other.extra["edited_by_hand"] = true;
+            setSegmentation(c, other);
+        }
+    }
+    edited_.clear();
+    log::info("edited label maps written to " + dir.string());
+}
+
+Json EditSession::stateJson() const {
+    Json j;
+    j["active"] = activeName_;
+    j["brush"] = {{"radius_mm", brush_.radius_mm}, {"shape", brush_.shape == seg::BrushShape::Disc ? "disc" : "sphere"}};
+    j["threshold"] = threshold_ ? Json::array({threshold_->first, threshold_->second}) : Json();
+    j["history_steps"] = history_.size();
+    j["history_position"] = history_.position();
+    j["history_bytes"] = history_.bytes();
+    j["unsaved"] = dirty();
+    j["stale"] = staleItems();
+    return j;
+}
+
+} // namespace irplan::viewer
