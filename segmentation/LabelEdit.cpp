@@ -107,19 +107,20 @@ EditRegion segmentRegion(const LabelImage* labels, const LabelTarget& target, do
     long lo[3] = {long(n[0]), long(n[1]), long(n[2])}, hi[3] = {-1, -1, -1};
     const auto* l = labels->GetBufferPointer();
     // A lookup table: the member test runs on every voxel of the map.
-    std::vector<bool> isMember(size_t(std::numeric_limits<LabelValue>::max()) + 1, false);
-    for (LabelValue v : target.members) isMember[v] = true;
-    size_t i = 0;
+    std::vector<std::uint8_t> isMember(size_t(std::numeric_limits<LabelValue>::max()) + 1, 0);
+    for (LabelValue v : target.members) isMember[v] = 1;
+    const long nx = long(n[0]);
     for (long z = 0; z < long(n[2]); ++z)
         for (long y = 0; y < long(n[1]); ++y) {
-            bool any = false;
-            for (long x = 0; x < long(n[0]); ++x, ++i) {
-                if (!isMember[l[i]]) continue;
-                lo[0] = std::min(lo[0], x);
-                hi[0] = std::max(hi[0], x);
-                any = true;
-            }
-            if (!any) continue;
+            const LabelValue* row = l + size_t(nx) * (size_t(y) + n[1] * size_t(z));
+            // First and last member of the row (most rows have none: one pass).
+            long first = 0;
+            while (first < nx && !isMember[row[first]]) ++first;
+            if (first == nx) continue;
+            long last = nx - 1;
+            while (!isMember[row[last]]) --last;
+            lo[0] = std::min(lo[0], first);
+            hi[0] = std::max(hi[0], last);
             lo[1] = std::min(lo[1], y);
             hi[1] = std::max(hi[1], y);
             lo[2] = std::min(lo[2], z);

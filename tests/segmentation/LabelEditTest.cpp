@@ -250,8 +250,12 @@ TEST(LabelEdit, TwoHundredRandomEditsUndoToTheOriginalWithinFiftyMegabytes) {
     // 200 edits that change something (an erase where its label is not, a no-op, is no step and is retried).
     int attempts = 0;
     for (int e = 0; history.size() < 200 && attempts < 1000; ++e, ++attempts) {
-        const Vec3 c = seg::indexToPoint(l, {256 + ux(rng) / 0.75, 256 + uy(rng) / 0.75, 150 + uz(rng)});
+        Vec3 c = seg::indexToPoint(l, {256 + ux(rng) / 0.75, 256 + uy(rng) / 0.75, 150 + uz(rng)});
         const int t = target(rng);
+        if (t >= 2) { // a lesion is edited near itself (liver and vessel edits anywhere)
+            const Vec3 centre = seg::indexToPoint(l, {256 + (-40.0 + 40 * (t - 2)) / 0.75, 256 + 20 / 0.75, 160});
+            c = centre + (c - seg::indexToPoint(l, {256, 256, 150})) * 0.2;
+        }
         LabelTarget tg = t == 0 ? LabelTarget{} : t == 1 ? LabelTarget{2, {2}, {1}, 1} : lesionTarget(t - 1);
         const Brush brush{ur(rng), kind(rng) % 2 ? BrushShape::Disc : BrushShape::Sphere, 2};
         const int k = kind(rng);
