@@ -47,6 +47,7 @@ void Viewer::restore(const Json& caseJson) {
 }
 
 void Viewer::undo() {
+    editor_->endStroke(); // Ctrl+Z in the middle of a brush drag: the drag first becomes its step
     const std::string label = undo_.undoLabel();
     const auto hook = undo_.undoHook();
     restore(undo_.undo());
@@ -55,6 +56,7 @@ void Viewer::undo() {
 }
 
 void Viewer::redo() {
+    editor_->endStroke();
     const std::string label = undo_.redoLabel();
     const auto hook = undo_.redoHook();
     restore(undo_.redo());

@@ -65,11 +65,11 @@ void SegmentationPanel::drawEditor() {
     if (ImGui::Checkbox("paint only", &limit))
         act([&] { e.setThreshold(limit ? std::optional(std::make_pair(double(thresholdLow_), double(thresholdHigh_))) : std::nullopt); });
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(180);
+    ImGui::SetNextItemWidth(120);
     if (ImGui::DragFloatRange2("HU", &thresholdLow_, &thresholdHigh_, 1.0f, -1024.0f, 3000.0f, "%.0f", "%.0f") && limit)
         act([&] { e.setThreshold(std::make_pair(double(thresholdLow_), double(thresholdHigh_))); });
     ImGui::SameLine();
-    if (ImGui::Button("from cursor"))
+    if (ImGui::SmallButton("from cursor"))
         act([&] {
             const auto r = e.rangeAround(cursor);
             thresholdLow_ = static_cast<float>(r.first);
@@ -78,11 +78,11 @@ void SegmentationPanel::drawEditor() {
         });
 
     // Grow from seeds placed at the crosshair.
-    ImGui::Text("Seeds: %zu inside, %zu outside", inside_.size(), outside_.size());
-    ImGui::SameLine();
-    if (ImGui::SmallButton("+ inside at crosshair")) inside_.push_back({cursor});
+    ImGui::Text("Seeds at the crosshair: %zu inside, %zu outside", inside_.size(), outside_.size());
+    if (ImGui::SmallButton("+ inside")) inside_.push_back({cursor});
     ImGui::SameLine();
     if (ImGui::SmallButton("+ outside")) outside_.push_back({cursor});
+    ImGui::SameLine();
     ImGui::BeginDisabled(inside_.empty() || outside_.empty());
     if (ImGui::Button("Grow from seeds"))
         act([&] {
@@ -101,8 +101,8 @@ void SegmentationPanel::drawEditor() {
     if (ImGui::Button("Keep largest island")) act([&] { e.keepIsland(std::nullopt); });
     ImGui::SameLine();
     if (ImGui::Button("Keep island at crosshair")) act([&] { e.keepIsland(cursor); });
-    ImGui::SameLine();
     if (ImGui::Button("Fill holes")) act([&] { e.fillHoles(); });
+    ImGui::SameLine();
     ImGui::SetNextItemWidth(80);
     ImGui::InputFloat("mm", &margin_mm_, 0.5f, 1.0f, "%.1f");
     ImGui::SameLine();
@@ -123,13 +123,15 @@ void SegmentationPanel::drawEditor() {
     ImGui::SameLine();
     ImGui::TextDisabled("%zu edit steps, %.1f kB of undo", e.historySteps(), e.historyBytes() / 1024.0);
 
+    ImGui::PushStyleColor(ImGuiCol_Text, kWarn);
     const auto stale = e.staleItems();
     if (!stale.empty()) {
         std::string text = "Stale after the edits (plan and report again):";
         for (const auto& s : stale) text += "\n  - " + s;
-        ImGui::TextColored(kWarn, "%s", text.c_str());
+        ImGui::TextWrapped("%s", text.c_str());
     }
-    if (e.dirty()) ImGui::TextColored(kWarn, "Unsaved edits: File > Save case writes the edited label maps.");
+    if (e.dirty()) ImGui::TextWrapped("Unsaved edits: saving the case writes the edited label maps beside it.");
+    ImGui::PopStyleColor();
 }
 
 } // namespace irplan::viewer
