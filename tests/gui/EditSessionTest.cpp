@@ -94,6 +94,10 @@ fs::path writeCase(const fs::path& dir) {
     writeLabelMap(labels, dir / "seg" / "labels.nii.gz");
     writeLabelMap(lesions, dir / "seg" / "lesions.nii.gz");
     writeMask(liver, dir / "seg" / "liver.nii.gz");
+    auto vessels = seg::newLabels(grid); // vessels.nii.gz's kinds: 2 portal
+    for (size_t i = 0; i < labels->GetBufferedRegion().GetNumberOfPixels(); ++i)
+        vessels->GetBufferPointer()[i] = labels->GetBufferPointer()[i] == 2 ? 2 : 0;
+    writeLabelMap(vessels, dir / "seg" / "vessels.nii.gz");
     seg::LesionMeasureInputs in;
     in.ct = &ct;
     auto rows = seg::measureLesions(lesions, {"ct"}, in);
@@ -113,6 +117,7 @@ fs::path writeCase(const fs::path& dir) {
     c.segmentations.push_back(s);
     c.segmentations.push_back({"lesions", "lesions", "seg/lesions.nii.gz", "ct", {{1, "lesion 1"}}, "seg/lesions.json", Json::object()});
     c.segmentations.push_back({"liver", "liver", "seg/liver.nii.gz", "ct", {{1, "liver"}}, "", Json::object()});
+    c.segmentations.push_back({"vessels", "vessels", "seg/vessels.nii.gz", "ct", {{2, "portal vein"}}, "", Json::object()});
     CasePlan p;
     p.id = "lesion1";
     p.lesionId = 1;
@@ -263,6 +268,36 @@ TEST(EditSession, ScriptedEditsChangeTheCaseAndSaveCaseWritesWhatReadsBack) {
         EXPECT_NE(deletedCase.plan("lesion1"), nullptr); // kept, marked stale
         EXPECT_TRUE(deletedCase.plan("lesion1")->extra.contains("stale"));
     }
+}
+
+TEST(EditSession, VesselEditsWriteTheirKindsAndMakeEveryPlanStale) {
+    const fs::path dir = test::scratchDir("edit_session_vessels");
+    const fs::path caseFile = writeCase(dir);
+    // A branch the automatic segmentation missed (kind unknown), and a bit of the portal vein erased.
+    const Vec3 branch{-20, 12, -10}, vein{5, 12, 8};
+    runScript("open \"" + caseFile.string() + "\"\n"
+              "edit-label vessels\n"
+              "edit-paint " + pt(branch) + " radius=2\n"
+              "edit-erase " + pt(vein) + " radius=2 disc\n"
+              "save-case \"" + (dir / "out" / "case.json").string() + "\"\n");
+    const Case c = loadCase(dir / "out" / "case.json");
+    EXPECT_EQ(c.segmentation("labels")->legend.at(17), "vessel of unknown kind");
+    EXPECT_TRUE(c.extra["editor"]["stale"]["vessel_table"].get<bool>());
+    EXPECT_TRUE(c.plan("lesion1")->extra.contains("stale")); // a vessel edit can change any plan's heat sink
+    const auto labels = readLabelMap(c.resolve(c.segmentation("labels")->path));
+    const auto kinds = readLabelMap(c.resolve(c.segmentation("vessels")->path));
+    const auto n = seg::dims(labels);
+    auto at = [&](const LabelImage* l, const Vec3& p) {
+        const Vec3 ci = seg::pointToIndex(l, p);
+        return l->GetBufferPointer()[seg::linearIndex(n, size_t(std::lround(ci.x)), size_t(std::lround(ci.y)),
+                                                      size_t(std::lround(ci.z)))];
+    };
+    EXPECT_EQ(at(labels, branch), 17);
+    EXPECT_EQ(at(kinds, branch), 1); // vessels.nii.gz: 1 = kind unknown
+    EXPECT_EQ(at(labels, vein), 1);  // erased vessel returns to the liver
+    EXPECT_EQ(at(kinds, vein), 0);
+    EXPECT_EQ(at(kinds, vein + Vec3{0, 0, 9}), 2); // the rest of the portal vein keeps its kind
+    EXPECT_EQ(count(kinds, 2) + count(kinds, 1), count(labels, 2) + count(labels, 17));
 }
 
 TEST(EditSession, BadEditCommandsSayWhatIsWrong) {
