@@ -83,6 +83,9 @@ EditRegion fillHoles(LabelImage* labels, const LabelTarget& target);
 struct SeedStrokes {
     std::vector<std::vector<Vec3>> inside, outside;
     double margin_mm = 15; // the box: the strokes' bounds grown by this
+    // Inside spreads only through the segment and the values it may overwrite
+    // (a lesion stays in the liver), never through background or other labels.
+    bool confine = false;
 };
 // The box growFromSeeds works in (what it may change).
 EditRegion seedRegion(const itk::ImageBase<3>* grid, const SeedStrokes& seeds);

@@ -1,11 +1,12 @@
 // Grow from seeds (LabelEdit.h): geodesic region competition between the
 // "inside" and "outside" strokes. Each side spreads from its strokes along the
 // cheapest 6-connected paths; a step into a voxel costs its length in mm times
-// (a small constant + the squared distance of the smoothed image from that
-// side's nearest stroke intensity, in units of half the inside/outside
-// contrast), so each side runs freely through tissue like its strokes and
-// stops where the other side's tissue begins. The side that reaches a voxel
-// first owns it. Exact and deterministic (Dijkstra), no iterations to tune.
+// (a small constant - log P(side | the voxel's smoothed intensity)), P from
+// kernel densities of the intensities under each side's strokes, so each side
+// runs freely through tissue like the tissue it was drawn on and slows where
+// the other side's tissue begins (the outside may be drawn over several
+// tissues: liver, fat, vessels). The side that reaches a voxel first owns it.
+// Exact and deterministic (Dijkstra), no iterations to tune.
 #include "segmentation/LabelEdit.h"
 
 #include "core/Error.h"
@@ -87,37 +88,57 @@ EditRegion growFromSeeds(LabelImage* labels, const FloatImage* image, const Seed
     const float* v = box->GetBufferPointer();
     const size_t total = region.GetNumberOfPixels();
 
-    // Each stroke's voxels and mean intensity.
-    std::vector<std::vector<double>> means(3);
+    // The strokes' voxels and the (smoothed) intensities each side was drawn on.
+    std::vector<std::vector<float>> samples(3);
     std::vector<std::pair<std::uint32_t, std::uint8_t>> starts;
     for (std::uint8_t side : {std::uint8_t(1), std::uint8_t(2)}) {
-        for (const auto& stroke : strokeSamples(box, side == 1 ? seeds.inside : seeds.outside)) {
-            double sum = 0;
-            size_t count = 0;
+        for (const auto& stroke : strokeSamples(box, side == 1 ? seeds.inside : seeds.outside))
             for (const Vec3& p : stroke) {
                 const Vec3 c = pointToIndex(box, p);
                 const long x = std::lround(c.x), y = std::lround(c.y), z = std::lround(c.z);
                 if (x < 0 || y < 0 || z < 0 || x >= long(n[0]) || y >= long(n[1]) || z >= long(n[2])) continue;
                 const size_t i = linearIndex(n, size_t(x), size_t(y), size_t(z));
                 starts.push_back({static_cast<std::uint32_t>(i), side});
-                sum += v[i];
-                ++count;
+                samples[side].push_back(v[i]);
             }
-            if (count) means[side].push_back(sum / double(count));
-        }
-        if (means[side].empty()) throw Error(std::string("grow from seeds: no ") + (side == 1 ? "inside" : "outside") +
-                                             " stroke lies in the image");
+        if (samples[side].empty())
+            throw Error(std::string("grow from seeds: no ") + (side == 1 ? "inside" : "outside") + " stroke lies in the image");
     }
-    double contrast = std::numeric_limits<double>::max();
-    for (double a : means[1])
-        for (double b : means[2]) contrast = std::min(contrast, std::abs(a - b));
-    if (!(contrast > 1e-6)) throw Error("grow from seeds: the inside and outside strokes lie on the same intensity");
-    const double h = 0.5 * contrast;
-    auto penalty = [&](std::uint8_t side, float value) {
-        double best = std::numeric_limits<double>::max();
-        for (double m : means[side]) best = std::min(best, std::abs(value - m) / h);
-        return 0.05 + std::min(best * best, 25.0);
-    };
+    // Each side's intensity distribution (a kernel density over the box's range),
+    // and the cost of a step for a side: -log of the probability that a voxel of
+    // that intensity belongs to it. Intensities neither side was drawn on are neutral.
+    float lo = v[0], hi = v[0];
+    for (size_t i = 0; i < total; ++i) {
+        lo = std::min(lo, v[i]);
+        hi = std::max(hi, v[i]);
+    }
+    constexpr int kBins = 512;
+    const double binWidth = std::max(1e-6, double(hi - lo) / (kBins - 1));
+    auto binOf = [&](float value) { return std::clamp(int(std::lround((value - lo) / binWidth)), 0, kBins - 1); };
+    const RobustStats in = robustStats(samples[1]);
+    // Bandwidth: the inside's own spread, at least two bins.
+    const double bandwidth = std::max(2.0 * binWidth, 0.5 * std::max(in.sd, 1e-6));
+    std::vector<std::vector<double>> density(3, std::vector<double>(kBins, 0.0));
+    const int reach = int(std::ceil(3 * bandwidth / binWidth));
+    for (int side : {1, 2}) {
+        std::vector<double> hist(kBins, 0.0);
+        for (float value : samples[size_t(side)]) hist[size_t(binOf(value))] += 1.0 / double(samples[size_t(side)].size());
+        for (int b = 0; b < kBins; ++b) {
+            if (hist[size_t(b)] == 0) continue;
+            for (int k = std::max(0, b - reach); k <= std::min(kBins - 1, b + reach); ++k) {
+                const double u = (k - b) * binWidth / bandwidth;
+                density[size_t(side)][size_t(k)] += hist[size_t(b)] * std::exp(-0.5 * u * u);
+            }
+        }
+    }
+    std::vector<std::vector<float>> stepCost(3, std::vector<float>(kBins, 0.0f));
+    for (int b = 0; b < kBins; ++b) {
+        const double pin = density[1][size_t(b)], pout = density[2][size_t(b)], tiny = 1e-9;
+        const double pIn = (pin + tiny) / (pin + pout + 2 * tiny);
+        stepCost[1][size_t(b)] = float(0.05 - std::log(std::max(pIn, 1e-4)));
+        stepCost[2][size_t(b)] = float(0.05 - std::log(std::max(1.0 - pIn, 1e-4)));
+    }
+    auto penalty = [&](std::uint8_t side, float value) { return stepCost[side][size_t(binOf(value))]; };
 
     std::vector<float> cost(total, std::numeric_limits<float>::infinity());
     std::vector<std::uint8_t> owner(total, 0);
@@ -127,6 +148,15 @@ EditRegion growFromSeeds(LabelImage* labels, const FloatImage* image, const Seed
         cost[i] = 0;
         owner[i] = side;
         queue.push({0.0f, i, side});
+    }
+    // Where inside may go when confined: the segment and what it may overwrite.
+    std::vector<std::uint8_t> allowed;
+    if (seeds.confine) {
+        auto sub = crop(labels, region);
+        allowed.resize(total);
+        const auto* sl = sub->GetBufferPointer();
+        for (size_t i = 0; i < total; ++i)
+            allowed[i] = target.member(sl[i]) || (sl[i] != 0 && target.writable(sl[i]));
     }
     const long stride[3] = {1, long(n[0]), long(n[0] * n[1])};
     while (!queue.empty()) {
@@ -140,6 +170,7 @@ EditRegion growFromSeeds(LabelImage* labels, const FloatImage* image, const Seed
                 const long q = c[a] + dir;
                 if (q < 0 || q >= long(n[static_cast<size_t>(a)])) continue;
                 const size_t j = size_t(long(i) + dir * stride[a]);
+                if (node.side == 1 && seeds.confine && !allowed[j]) continue;
                 const float nc = node.cost + float(sp[static_cast<unsigned>(a)] * penalty(node.side, v[j]));
                 if (nc < cost[j]) {
                     cost[j] = nc;

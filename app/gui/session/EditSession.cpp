@@ -326,6 +326,7 @@ void EditSession::grow(const std::vector<std::vector<Vec3>>& inside, const std::
     seg::SeedStrokes s;
     s.inside = inside;
     s.outside = outside;
+    s.confine = !target_.overwrite.empty(); // a lesion or vessel grows within the liver, never into background
     for (const auto* group : {&inside, &outside})
         for (const auto& stroke : *group)
             for (const Vec3& p : stroke) checkPoint(p);
