@@ -26,6 +26,11 @@ class Viewer;
 
 class EditSession {
 public:
+    static constexpr int kLesionBase = 100;                 // lesion k is label 100 + k in the combined map
+    static constexpr seg::LabelValue kVesselUnknown = 17;   // "vessel of unknown kind" (irplan run's combined map)
+    // Whether the loaded map is a lesions map (label k = lesion k, no liver).
+    static bool lesionScheme(const Viewer& viewer);
+
     explicit EditSession(Viewer& viewer) : viewer_(viewer) {}
 
     // ---- settings ----
