@@ -216,6 +216,30 @@ size_t relabel(LabelImage* labels, LabelValue value, LabelValue parent, EditRegi
     return count;
 }
 
+size_t splitAtPlane(LabelImage* labels, LabelValue value, const Vec3& p, const Vec3& normal, LabelValue newValue,
+                    EditRegion* changed) {
+    const double len = norm(normal);
+    if (!(len > 0) || !std::isfinite(len)) throw Error("split: the plane's normal is not a direction");
+    const Vec3 u = normal / len;
+    LabelTarget t;
+    t.members = {value};
+    const EditRegion region = segmentRegion(labels, t, 0);
+    if (changed) *changed = region;
+    if (emptyRegion(region)) return 0;
+    auto* l = labels->GetBufferPointer();
+    const auto n = dims(labels);
+    size_t count = 0;
+    forEachInRegion(labels, region, [&](size_t full, size_t) {
+        if (l[full] != value) return;
+        const Vec3 x = indexToPoint(labels, {double(full % n[0]), double((full / n[0]) % n[1]), double(full / (n[0] * n[1]))});
+        if (dot(x - p, u) > 0) {
+            l[full] = newValue;
+            ++count;
+        }
+    });
+    return count;
+}
+
 int freeLesionNumber(const LabelImage* labels, int lesionBase) {
     std::set<int> used;
     const auto* l = labels->GetBufferPointer();

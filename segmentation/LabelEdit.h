@@ -94,6 +94,11 @@ EditRegion growFromSeeds(LabelImage* labels, const FloatImage* image, const Seed
 // Every voxel of `value` returns to `parent`; the number of voxels changed.
 size_t relabel(LabelImage* labels, LabelValue value, LabelValue parent, EditRegion* changed = nullptr);
 
+// The voxels of `value` on the side of the plane (through p, normal n) that n
+// points to become `newValue`; the number of voxels changed.
+size_t splitAtPlane(LabelImage* labels, LabelValue value, const Vec3& p_mm, const Vec3& normal, LabelValue newValue,
+                    EditRegion* changed = nullptr);
+
 // The first lesion number k >= 1 for which 100 + k is not in the map.
 int freeLesionNumber(const LabelImage* labels, int lesionBase = 100);
 

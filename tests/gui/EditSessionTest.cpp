@@ -300,6 +300,34 @@ TEST(EditSession, VesselEditsWriteTheirKindsAndMakeEveryPlanStale) {
     EXPECT_EQ(count(kinds, 2) + count(kinds, 1), count(labels, 2) + count(labels, 17));
 }
 
+TEST(EditSession, SplitAndMergeLesions) {
+    const fs::path dir = test::scratchDir("edit_session_split");
+    const fs::path caseFile = writeCase(dir);
+    viewer::Viewer v;
+    runScript("open \"" + caseFile.string() + "\"\n"
+              "edit-split-lesion 1 " + pt(kLesion1) + " 1,0,0\n",
+              v);
+    const LabelImage* l = v.images().labels.labels.GetPointer();
+    const size_t a = count(l, 101), b = count(l, 102);
+    std::printf("[ edit ] lesion 1 split at its centre: %zu + %zu voxels\n", a, b);
+    EXPECT_GT(a, 0u);
+    EXPECT_GT(b, 0u);
+    ASSERT_NE(row(v.segmentation().lesions(), 2), nullptr);
+    EXPECT_NEAR(row(v.segmentation().lesions(), 2)->centre_mm.x, kLesion1.x + 1.5, 1.0); // the +x half
+    EXPECT_EQ(v.currentCase().segmentation("labels")->legend.at(102), "lesion 2");
+    runScript("edit-merge-lesions 1 2\n", v);
+    l = v.images().labels.labels.GetPointer();
+    EXPECT_EQ(count(l, 101), a + b);
+    EXPECT_EQ(count(l, 102), 0u);
+    EXPECT_EQ(row(v.segmentation().lesions(), 2), nullptr);
+    EXPECT_EQ(v.currentCase().segmentation("labels")->legend.count(102), 0u);
+    runScript("undo\nundo\n", v); // both steps back: the original lesion 1, no lesion 2
+    l = v.images().labels.labels.GetPointer();
+    EXPECT_EQ(count(l, 101), a + b);
+    EXPECT_EQ(count(l, 102), 0u);
+    EXPECT_EQ(row(v.segmentation().lesions(), 2), nullptr);
+}
+
 TEST(EditSession, BadEditCommandsSayWhatIsWrong) {
     const fs::path dir = test::scratchDir("edit_session_errors");
     const fs::path caseFile = writeCase(dir);
@@ -317,6 +345,8 @@ TEST(EditSession, BadEditCommandsSayWhatIsWrong) {
     fails("edit-label liver\nedit-paint 0,0,0 radius=0", "radius");
     fails("edit-label liver\nedit-threshold 200 100", "HIGH");
     fails("edit-delete-lesion 7", "no lesion 7");
+    fails("edit-merge-lesions 1 1", "two different");
+    fails("edit-split-lesion 1 0,0,0 0,0,0", "normal");
     fails("edit-label liver\nedit-grow inside=0,0,0", "outside");
     fails("edit-label liver\nedit-islands 80,80,80", "not on the segment");
 }

@@ -374,6 +374,15 @@ TEST(LabelEdit, IslandsMarginHolesAndDelete) {
     EXPECT_EQ(countValue(l, 1), liverBefore);
     EXPECT_EQ(countValue(l, 0) + countValue(l, 1) + countValue(l, 101), l->GetBufferedRegion().GetNumberOfPixels());
     EXPECT_EQ(p[seg::linearIndex(seg::dims(l), 25, 30, 20)], 101);
+    // Split at the plane x = 25 voxels (normal +x): the part beyond becomes lesion 2.
+    const size_t whole = countValue(l, 101);
+    const size_t split = seg::splitAtPlane(l, 101, seg::indexToPoint(l, {25.0, 0, 0}), {1, 0, 0}, 102);
+    EXPECT_EQ(countValue(l, 102), split);
+    EXPECT_EQ(countValue(l, 101) + split, whole);
+    EXPECT_GT(split, whole / 3);
+    EXPECT_LT(split, whole * 2 / 3);
+    seg::relabel(l, 102, 101); // merged back
+    EXPECT_EQ(countValue(l, 101), whole);
     // Delete: the lesion returns to the liver; the next free number is 1 again.
     EXPECT_EQ(seg::freeLesionNumber(l), 2);
     seg::EditRegion changed;

@@ -13,7 +13,9 @@ std::string editScriptHelp() {
            "edit-threshold LOW HIGH | edit-threshold off (limits the following paints to CT values in [LOW, HIGH])\n"
            "edit-grow inside=X,Y,Z[;X,Y,Z] outside=X,Y,Z[;X,Y,Z] (';' separates dots, '>' joins points into a stroke;\n"
            "  repeat inside=/outside= for more strokes) | edit-islands keep-largest|X,Y,Z | edit-margin +MM|-MM\n"
-           "edit-fill-holes | edit-new-lesion | edit-delete-lesion K   (undo, redo and save-case cover the edits)\n";
+           "edit-fill-holes | edit-new-lesion | edit-delete-lesion K | edit-merge-lesions K L (L joins K)\n"
+           "edit-split-lesion K X,Y,Z NX,NY,NZ (the part on the normal's side becomes a new lesion)\n"
+           "  (undo, redo and save-case cover the edits)\n";
 }
 
 namespace {
@@ -49,6 +51,12 @@ void addStrokes(const std::string& text, std::vector<std::vector<Vec3>>& strokes
         for (const auto& p : split(item, '>')) stroke.push_back(parseVec3(p));
         strokes.push_back(stroke);
     }
+}
+
+int lesionArg(const std::string& s) {
+    const double k = number(s, "lesion number");
+    if (k != std::floor(k) || k < 1 || k > 60000) throw Error("a lesion number is a whole number from 1, not '" + s + "'");
+    return static_cast<int>(k);
 }
 
 struct BrushArgs {
@@ -130,9 +138,13 @@ bool runEditCommand(const std::vector<std::string>& t, Viewer& viewer) {
         e.newLesion();
     } else if (cmd == "edit-delete-lesion") {
         if (t.size() != 2) throw Error("usage: edit-delete-lesion K");
-        const double k = number(t[1], "lesion number");
-        if (k != std::floor(k)) throw Error("edit-delete-lesion: a lesion number is a whole number");
-        e.deleteLesion(static_cast<int>(k));
+        e.deleteLesion(lesionArg(t[1]));
+    } else if (cmd == "edit-merge-lesions") {
+        if (t.size() != 3) throw Error("usage: edit-merge-lesions K L");
+        e.mergeLesions(lesionArg(t[1]), lesionArg(t[2]));
+    } else if (cmd == "edit-split-lesion") {
+        if (t.size() != 4) throw Error("usage: edit-split-lesion K X,Y,Z NX,NY,NZ");
+        e.splitLesion(lesionArg(t[1]), parseVec3(t[2]), parseVec3(t[3]));
     } else {
         throw Error("unknown edit command '" + cmd + "'; edit commands:\n" + editScriptHelp());
     }

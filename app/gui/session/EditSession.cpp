@@ -23,13 +23,13 @@ const std::vector<seg::LabelValue> kVesselValues = {2, 3, 4, 6, kVesselUnknown};
 // case JSON the undo stack restores.
 class LabelUndo : public UndoHook {
 public:
-    LabelUndo(EditSession& s, int lesion) : session_(s), lesion_(lesion) {}
-    void undo() override { session_.undoStep(lesion_); }
-    void redo() override { session_.redoStep(lesion_); }
+    LabelUndo(EditSession& s, std::vector<int> lesions) : session_(s), lesions_(std::move(lesions)) {}
+    void undo() override { session_.undoStep(lesions_); }
+    void redo() override { session_.redoStep(lesions_); }
 
 private:
     EditSession& session_;
-    int lesion_;
+    std::vector<int> lesions_;
 };
 
 int parseInt(const std::string& s, const char* what) {
@@ -136,9 +136,9 @@ int EditSession::axialAxis() const {
     return l ? seg::voxelAxisClosestTo(l.GetPointer(), 2) : -1;
 }
 
-int EditSession::lesionNumber() const {
-    if (activeName_.rfind("lesion ", 0) != 0) return 0;
-    return std::stoi(activeName_.substr(7));
+std::vector<int> EditSession::activeLesions() const {
+    if (activeName_.rfind("lesion ", 0) != 0) return {};
+    return {std::stoi(activeName_.substr(7))};
 }
 
 // ---------------------------------------------------------------- the map and its history
@@ -162,7 +162,7 @@ LabelImage* EditSession::working() {
 }
 
 void EditSession::record(const std::string& name, const seg::EditRegion& region, const std::function<void()>& apply,
-                         int lesion, const std::string& segment) {
+                         const std::vector<int>& lesions, const std::string& segment) {
     LabelImage* labels = working();
     const size_t changed = history_.record(labels, region, name, apply);
     if (stroking_) {
@@ -170,7 +170,7 @@ void EditSession::record(const std::string& name, const seg::EditRegion& region,
         if (strokeName_.empty()) {
             strokeName_ = name;
             strokeSegment_ = segment;
-            strokeLesion_ = lesion;
+            strokeLesions_ = lesions;
         }
         edited_.insert(segment);
         viewer_.labelsEdited(false);
@@ -180,7 +180,7 @@ void EditSession::record(const std::string& name, const seg::EditRegion& region,
         log::info(name + ": no voxel changed");
         return;
     }
-    finish(name, lesion, segment, changed);
+    finish(name, lesions, segment, changed);
 }
 
 void EditSession::beginStroke() {
@@ -189,7 +189,7 @@ void EditSession::beginStroke() {
     strokeStart_ = history_.position();
     strokeName_.clear();
     strokeSegment_.clear();
-    strokeLesion_ = 0;
+    strokeLesions_.clear();
 }
 
 void EditSession::endStroke() {
@@ -197,35 +197,36 @@ void EditSession::endStroke() {
     stroking_ = false;
     if (!working_ || history_.position() <= strokeStart_ || strokeName_.empty()) return;
     const size_t changed = history_.mergeLast(working_.GetPointer(), history_.position() - strokeStart_, strokeName_);
-    if (changed) finish(strokeName_, strokeLesion_, strokeSegment_, changed);
+    if (changed) finish(strokeName_, strokeLesions_, strokeSegment_, changed);
 }
 
-void EditSession::finish(const std::string& name, int lesion, const std::string& segment, size_t changed) {
+void EditSession::finish(const std::string& name, const std::vector<int>& lesions, const std::string& segment,
+                         size_t changed) {
     edited_.insert(segment);
     viewer_.labelsEdited();
     viewer_.rebuildSurfaces();
-    if (lesion) remeasure(lesion);
+    for (int k : lesions) remeasure(k);
     const seg::LabelValue paintValue = target_.paint;
     const std::string shown = activeName_;
     viewer_.editCase(
         name,
         [&](Case& c) {
-            markStale(c, lesion, segment);
+            markStale(c, lesions, segment);
             // A painted label the legend does not name yet gets its name.
             for (auto& s : c.segmentations) {
                 if (s.id != viewer_.images().labelsId || s.legend.empty()) continue;
-                if (name.rfind("delete", 0) == 0) s.legend.erase(paintValue);
+                if (name.rfind("delete", 0) == 0 || name.rfind("merge", 0) == 0) s.legend.erase(paintValue);
                 else if (!s.legend.count(paintValue))
                     s.legend[paintValue] = paintValue == kVesselUnknown ? "vessel of unknown kind" : shown;
             }
         },
-        std::make_shared<LabelUndo>(*this, lesion));
+        std::make_shared<LabelUndo>(*this, lesions));
     viewer_.labelsEdited(false); // the legend may have changed
     log::info(name + ": " + std::to_string(changed) + " voxels changed (undo history " +
               std::to_string(history_.bytes() / 1024) + " kB)");
 }
 
-void EditSession::undoStep(int lesion) {
+void EditSession::undoStep(const std::vector<int>& lesions) {
     if (!working_ || viewer_.images().labels.labels != working_ || !history_.canUndo()) {
         log::warn("undo: the label map's edit was already dropped (map reloaded)");
         return;
@@ -234,10 +235,10 @@ void EditSession::undoStep(int lesion) {
     edited_.insert("undo");
     viewer_.labelsEdited();
     viewer_.rebuildSurfaces();
-    if (lesion) remeasure(lesion);
+    for (int k : lesions) remeasure(k);
 }
 
-void EditSession::redoStep(int lesion) {
+void EditSession::redoStep(const std::vector<int>& lesions) {
     if (!working_ || viewer_.images().labels.labels != working_ || !history_.canRedo()) {
         log::warn("redo: the label map's edit was already dropped (map reloaded)");
         return;
@@ -246,7 +247,7 @@ void EditSession::redoStep(int lesion) {
     edited_.insert("redo");
     viewer_.labelsEdited();
     viewer_.rebuildSurfaces();
-    if (lesion) remeasure(lesion);
+    for (int k : lesions) remeasure(k);
 }
 
 void EditSession::reset() {
@@ -295,7 +296,7 @@ void EditSession::paint(const Vec3& p, std::optional<double> r, std::optional<se
     }
     const seg::LabelTarget t = target_;
     record("paint " + activeName_, seg::brushRegion(labels, p, b), [&] { seg::paint(labels, p, b, t, limit); },
-           lesionNumber(), activeName_);
+           activeLesions(), activeName_);
 }
 
 void EditSession::erase(const Vec3& p, std::optional<double> r, std::optional<seg::BrushShape> shape, int axis) {
@@ -304,7 +305,7 @@ void EditSession::erase(const Vec3& p, std::optional<double> r, std::optional<se
     LabelImage* labels = working();
     const seg::Brush b = brushFor(brush_, r, shape, axis, axialAxis());
     const seg::LabelTarget t = target_;
-    record("erase " + activeName_, seg::brushRegion(labels, p, b), [&] { seg::erase(labels, p, b, t); }, lesionNumber(),
+    record("erase " + activeName_, seg::brushRegion(labels, p, b), [&] { seg::erase(labels, p, b, t); }, activeLesions(),
            activeName_);
 }
 
@@ -323,7 +324,7 @@ void EditSession::grow(const std::vector<std::vector<Vec3>>& inside, const std::
             for (const Vec3& p : stroke) checkPoint(p);
     const seg::LabelTarget t = target_;
     record("grow " + activeName_ + " from seeds", seg::seedRegion(labels, s),
-           [&] { seg::growFromSeeds(labels, ct->image.GetPointer(), s, t); }, lesionNumber(), activeName_);
+           [&] { seg::growFromSeeds(labels, ct->image.GetPointer(), s, t); }, activeLesions(), activeName_);
 }
 
 void EditSession::keepIsland(const std::optional<Vec3>& at) {
@@ -331,7 +332,7 @@ void EditSession::keepIsland(const std::optional<Vec3>& at) {
     LabelImage* labels = working();
     const seg::LabelTarget t = target_;
     record(at ? "keep the island under the point of " + activeName_ : "keep the largest island of " + activeName_,
-           seg::segmentRegion(labels, t, 0), [&] { seg::keepIsland(labels, t, at); }, lesionNumber(),
+           seg::segmentRegion(labels, t, 0), [&] { seg::keepIsland(labels, t, at); }, activeLesions(),
            activeName_);
 }
 
@@ -345,7 +346,7 @@ void EditSession::margin(double mm) {
     std::snprintf(text, sizeof text, "%+.1f mm", mm);
     record(std::string(mm > 0 ? "grow " : "shrink ") + activeName_ + " " + text,
            seg::segmentRegion(labels, t, std::abs(mm) + std::max({s[0], s[1], s[2]})),
-           [&] { seg::growShrink(labels, t, mm); }, lesionNumber(), activeName_);
+           [&] { seg::growShrink(labels, t, mm); }, activeLesions(), activeName_);
 }
 
 void EditSession::fillHoles() {
@@ -354,11 +355,11 @@ void EditSession::fillHoles() {
     const auto& s = labels->GetSpacing();
     const seg::LabelTarget t = target_;
     record("fill holes of " + activeName_, seg::segmentRegion(labels, t, std::max({s[0], s[1], s[2]})),
-           [&] { seg::fillHoles(labels, t); }, lesionNumber(), activeName_);
+           [&] { seg::fillHoles(labels, t); }, activeLesions(), activeName_);
 }
 
-int EditSession::newLesion() {
-    if (!viewer_.images().labels.labels) throw Error("edit-new-lesion: no label map is loaded");
+int EditSession::nextLesionNumber() const {
+    if (!viewer_.images().labels.labels) throw Error("no label map is loaded");
     // Never reuse the number of a lesion a plan, the table or the map still names.
     const LabelImage* labels = viewer_.images().labels.labels.GetPointer();
     const int base = lesionMap(viewer_) ? 0 : kLesionBase;
@@ -367,9 +368,34 @@ int EditSession::newLesion() {
         if (label > base) k = std::max(k, label - base + 1);
     for (const auto& p : viewer_.currentCase().plans) k = std::max(k, p.lesionId + 1);
     for (const auto& l : viewer_.segmentation().lesions()) k = std::max(k, l.id + 1);
+    return k;
+}
+
+int EditSession::newLesion() {
+    if (!viewer_.images().labels.labels) throw Error("edit-new-lesion: no label map is loaded");
+    const int k = nextLesionNumber();
     setActive("lesion " + std::to_string(k));
     log::info("new lesion " + std::to_string(k) + ": paint it (edit-paint) or grow it from seeds (edit-grow)");
     return k;
+}
+
+void EditSession::asLesion(int k, const std::function<void()>& edit) {
+    const std::string saved = activeName_;
+    const seg::LabelTarget savedTarget = target_;
+    setActive("lesion " + std::to_string(k));
+    try {
+        edit();
+    } catch (...) {
+        activeName_ = saved;
+        target_ = savedTarget;
+        throw;
+    }
+    if (saved == "lesion " + std::to_string(k) && !viewer_.images().labelInfo.count(target_.paint)) {
+        activeName_.clear(); // the active lesion is gone
+    } else {
+        activeName_ = saved;
+        target_ = savedTarget;
+    }
 }
 
 void EditSession::deleteLesion(int k) {
@@ -377,28 +403,58 @@ void EditSession::deleteLesion(int k) {
     LabelImage* labels = working();
     const seg::LabelValue value = static_cast<seg::LabelValue>(lesionMap(viewer_) ? k : kLesionBase + k);
     seg::LabelTarget t;
-    t.paint = value;
     t.members = {value};
-    t.parent = lesionMap(viewer_) ? 0 : 1;
     const seg::EditRegion region = seg::segmentRegion(labels, t, 0);
     if (!region.GetNumberOfPixels()) throw Error("edit-delete-lesion: the label map has no lesion " + std::to_string(k));
-    const std::string saved = activeName_;
-    const seg::LabelTarget savedTarget = target_;
-    activeName_ = "lesion " + std::to_string(k);
-    target_ = t;
-    try {
-        record("delete lesion " + std::to_string(k), region, [&] { seg::relabel(labels, value, t.parent); }, k,
+    asLesion(k, [&] {
+        const seg::LabelValue parent = target_.parent;
+        record("delete lesion " + std::to_string(k), region, [&] { seg::relabel(labels, value, parent); }, {k},
                "lesion " + std::to_string(k));
-    } catch (...) {
-        activeName_ = saved;
-        target_ = savedTarget;
-        throw;
-    }
-    if (saved == activeName_) activeName_ = "";
-    else {
-        activeName_ = saved;
-        target_ = savedTarget;
-    }
+    });
+}
+
+void EditSession::mergeLesions(int k, int other) {
+    if (k < 1 || other < 1 || k == other) throw Error("edit-merge-lesions: two different lesion numbers");
+    LabelImage* labels = working();
+    const int base = lesionMap(viewer_) ? 0 : kLesionBase;
+    const auto into = static_cast<seg::LabelValue>(base + k), from = static_cast<seg::LabelValue>(base + other);
+    seg::LabelTarget t;
+    t.members = {from};
+    const seg::EditRegion region = seg::segmentRegion(labels, t, 0);
+    if (!region.GetNumberOfPixels()) throw Error("edit-merge-lesions: the label map has no lesion " + std::to_string(other));
+    t.members = {into};
+    if (!seg::segmentRegion(labels, t, 0).GetNumberOfPixels())
+        throw Error("edit-merge-lesions: the label map has no lesion " + std::to_string(k));
+    // Recorded as lesion `other` (its legend entry goes); both rows are measured again.
+    asLesion(other, [&] {
+        record("merge lesion " + std::to_string(other) + " into lesion " + std::to_string(k), region,
+               [&] { seg::relabel(labels, from, into); }, {k, other}, "lesion " + std::to_string(k));
+    });
+}
+
+int EditSession::splitLesion(int k, const Vec3& p, const Vec3& normal) {
+    if (k < 1) throw Error("edit-split-lesion: lesion numbers start at 1");
+    checkPoint(p);
+    LabelImage* labels = working();
+    const int base = lesionMap(viewer_) ? 0 : kLesionBase;
+    const auto value = static_cast<seg::LabelValue>(base + k);
+    seg::LabelTarget t;
+    t.members = {value};
+    const seg::EditRegion region = seg::segmentRegion(labels, t, 0);
+    if (!region.GetNumberOfPixels()) throw Error("edit-split-lesion: the label map has no lesion " + std::to_string(k));
+    const int fresh = nextLesionNumber();
+    const auto freshValue = static_cast<seg::LabelValue>(base + fresh);
+    size_t moved = 0;
+    // Recorded as the new lesion (its legend entry is added); both rows are measured.
+    asLesion(fresh, [&] {
+        record("split lesion " + std::to_string(k), region,
+               [&] { moved = seg::splitAtPlane(labels, value, p, normal, freshValue); }, {k, fresh},
+               "lesion " + std::to_string(k));
+    });
+    if (!moved) throw Error("edit-split-lesion: no voxel of lesion " + std::to_string(k) + " lies on that side of the plane");
+    log::info("lesion " + std::to_string(k) + " split: " + std::to_string(moved) + " voxels became lesion " +
+              std::to_string(fresh));
+    return fresh;
 }
 
 } // namespace irplan::viewer

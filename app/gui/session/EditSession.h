@@ -60,6 +60,11 @@ public:
     // A new lesion number becomes the active label (no voxel yet); returns it.
     int newLesion();
     void deleteLesion(int k);
+    // Lesion `other` becomes part of lesion k (its number is not reused).
+    void mergeLesions(int k, int other);
+    // The voxels of lesion k on the side of the plane (through p, normal n) that
+    // n points to become a new lesion; returns its number.
+    int splitLesion(int k, const Vec3& p_mm, const Vec3& normal);
 
     // A brush drag: the paints and erases until endStroke are one undo step
     // (the lesion is measured again and the case marked at the end).
@@ -82,19 +87,23 @@ public:
     // edited label maps and the lesion table go to <its folder>/segmentation-edited/.
     void writeEdited(Case& c, const std::filesystem::path& caseFile);
     // The undo stack's hook, on undo/redo of an edit step.
-    void undoStep(int lesion);
-    void redoStep(int lesion);
+    void undoStep(const std::vector<int>& lesions);
+    void redoStep(const std::vector<int>& lesions);
     void reset();
 
 private:
     LabelImage* working();
     void requireActive() const;
-    int lesionNumber() const; // of the active target, 0 when not a lesion
-    void record(const std::string& name, const seg::EditRegion& region, const std::function<void()>& apply, int lesion,
-                const std::string& segment);
-    void finish(const std::string& name, int lesion, const std::string& segment, size_t changed);
+    std::vector<int> activeLesions() const;
+    int nextLesionNumber() const;
+    // Runs an edit of lesion `k` as the active target (legend, undo name), then restores the active label.
+    void asLesion(int k, const std::function<void()>& edit); // {k} when the active target is lesion k, else {}
+    // `lesions`: the lesions the edit changes ({}: the liver or vessels, which every plan depends on).
+    void record(const std::string& name, const seg::EditRegion& region, const std::function<void()>& apply,
+                const std::vector<int>& lesions, const std::string& segment);
+    void finish(const std::string& name, const std::vector<int>& lesions, const std::string& segment, size_t changed);
     void remeasure(int lesion);
-    void markStale(Case& c, int lesion, const std::string& what) const;
+    void markStale(Case& c, const std::vector<int>& lesions, const std::string& what) const;
 
     Viewer& viewer_;
     LabelImage::Pointer working_; // the edited label map (the viewer shows this one)
@@ -108,7 +117,7 @@ private:
     bool stroking_ = false;
     size_t strokeStart_ = 0;
     std::string strokeName_, strokeSegment_;
-    int strokeLesion_ = 0;
+    std::vector<int> strokeLesions_;
 };
 
 } // namespace irplan::viewer

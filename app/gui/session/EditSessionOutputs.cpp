@@ -35,7 +35,7 @@ std::string casePath(const Case& c, const fs::path& file) {
 
 // ---------------------------------------------------------------- what depends on the edit
 
-void EditSession::markStale(Case& c, int lesion, const std::string& segment) const {
+void EditSession::markStale(Case& c, const std::vector<int>& lesions, const std::string& segment) const {
     Json& e = c.extra["editor"];
     if (!e.is_object()) e = Json::object();
     e["label_map"] = viewer_.images().labelsId;
@@ -45,14 +45,14 @@ void EditSession::markStale(Case& c, int lesion, const std::string& segment) con
     Json stale = e.value("stale", Json::object());
     Json plans = stale.value("plans", Json::array());
     for (auto& p : c.plans) {
-        if (lesion && p.lesionId != lesion) continue;
+        if (!lesions.empty() && std::find(lesions.begin(), lesions.end(), p.lesionId) == lesions.end()) continue;
         p.extra["stale"] = segment + " was edited after this plan: plan again";
         if (std::find(plans.begin(), plans.end(), p.id) == plans.end()) plans.push_back(p.id);
     }
     stale["plans"] = plans;
     stale["report"] = true;
     if (segment == "vessels") stale["vessel_table"] = true; // centrelines, diameters, heat sinks
-    if (lesion) stale["lesion_table"] = "measured again from the edited masks; written by save-case";
+    if (!lesions.empty()) stale["lesion_table"] = "measured again from the edited masks; written by save-case";
     e["stale"] = stale;
     for (auto& s : c.segmentations)
         if (s.id == viewer_.images().labelsId) s.extra["edited_by_hand"] = true;

@@ -42,6 +42,8 @@ void SegmentationPanel::drawEditor() {
     ImGui::SameLine();
     ImGui::BeginDisabled(!lesion);
     if (ImGui::Button("Delete lesion")) act([&] { e.deleteLesion(std::stoi(e.activeName().substr(7))); });
+    if (ImGui::Button("Split at the crosshair's axial plane"))
+        act([&] { e.splitLesion(std::stoi(e.activeName().substr(7)), cursor, Vec3{0, 0, 1}); });
     ImGui::EndDisabled();
 
     // Brush.
