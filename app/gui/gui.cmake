@@ -19,12 +19,15 @@ add_library(irplan_viewer STATIC
   ${IRPLAN_GUI_DIR}/session/Script.cpp ${IRPLAN_GUI_DIR}/session/Headless.cpp
   ${IRPLAN_GUI_DIR}/session/PlanSession.cpp ${IRPLAN_GUI_DIR}/session/PlanCommands.cpp
   ${IRPLAN_GUI_DIR}/session/SegmentSession.cpp ${IRPLAN_GUI_DIR}/session/SegmentCommands.cpp
+  ${IRPLAN_GUI_DIR}/session/EditSession.cpp ${IRPLAN_GUI_DIR}/session/EditSessionOutputs.cpp
+  ${IRPLAN_GUI_DIR}/session/EditCommands.cpp
   ${IRPLAN_GUI_DIR}/session/RegisterSession.cpp ${IRPLAN_GUI_DIR}/session/RegisterCommands.cpp
   ${IRPLAN_GUI_DIR}/session/XServer.cpp ${IRPLAN_GUI_DIR}/session/RecentCases.cpp ${IRPLAN_GUI_DIR}/session/Tour.cpp
   ${IRPLAN_GUI_DIR}/window/GuiApp.cpp ${IRPLAN_GUI_DIR}/window/ViewArea.cpp
   ${IRPLAN_GUI_DIR}/window/Panels.cpp ${IRPLAN_GUI_DIR}/window/CasePanel.cpp
   ${IRPLAN_GUI_DIR}/window/FileBrowser.cpp ${IRPLAN_GUI_DIR}/window/TeachingPanel.cpp
   ${IRPLAN_GUI_DIR}/window/PlanningPanel.cpp ${IRPLAN_GUI_DIR}/window/SegmentationPanel.cpp
+  ${IRPLAN_GUI_DIR}/window/SegmentEditorPanel.cpp
   ${IRPLAN_GUI_DIR}/window/RegistrationPanel.cpp
   ${IRPLAN_GUI_DIR}/Launch.cpp)
 irplan_target_defaults(irplan_viewer)

@@ -13,3 +13,9 @@ irplan_add_test(segmentation_cli_tests SOURCES segmentation/SegmentCliTest.cpp
 find_package(ZLIB REQUIRED)
 irplan_add_test(segmentation_ircadb_tests SOURCES segmentation/IrcadbVesselTest.cpp segmentation/IrcadbLesionTest.cpp segmentation/IrcadbData.cpp
   segmentation/SegTestUtil.cpp LIBS irplan_segmentation irplan_planning ZLIB::ZLIB LABELS segmentation realdata WHOLE)
+# The segment editor's domain layer (issue 13): brushes, undo deltas, grow from seeds.
+irplan_add_test(segmentation_edit_tests SOURCES segmentation/LabelEditTest.cpp
+  LIBS irplan_segmentation LABELS segmentation unit)
+# The segment editor on 3D-IRCADb-01's largest tumour (skips without the shared data).
+irplan_add_test(segmentation_ircadb_edit_tests SOURCES segmentation/IrcadbEditTest.cpp segmentation/IrcadbData.cpp
+  segmentation/SegTestUtil.cpp LIBS irplan_segmentation ZLIB::ZLIB LABELS segmentation realdata)

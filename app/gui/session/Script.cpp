@@ -1,5 +1,6 @@
 #include "app/gui/session/Script.h"
 
+#include "app/gui/session/EditCommands.h"
 #include "app/gui/session/PlanCommands.h"
 #include "app/gui/session/RegisterCommands.h"
 #include "app/gui/session/SegmentCommands.h"
@@ -129,7 +130,7 @@ std::string scriptHelp() {
            "zoom VIEW FACTOR | reset-views | size WxH\n"
            "hover X,Y,Z (prints the read-out) | state PATH (viewer state as JSON) | screenshot PATH\n"
            "screenshot-view axial|coronal|sagittal PATH (one view, PATH.json maps its pixels to LPS)\n"
-           + registerScriptHelp() + segmentScriptHelp() + planScriptHelp() +
+           + registerScriptHelp() + segmentScriptHelp() + editScriptHelp() + planScriptHelp() +
            "panel case|display|measure|registration|segmentation|planning|teaching|log (window only) | sleep SECONDS | echo TEXT | wait | quit\n";
 }
 
@@ -137,7 +138,9 @@ void runCommand(const std::string& line, Viewer& viewer, Frontend& frontend) {
     const std::vector<std::string> tokens = splitCommand(line);
     if (tokens.empty()) return;
     const std::string& cmd = tokens[0];
-    if (runPlanCommand(tokens, viewer) || runSegmentCommand(tokens, viewer) || runRegisterCommand(tokens, viewer)) return;
+    if (runPlanCommand(tokens, viewer) || runSegmentCommand(tokens, viewer) || runRegisterCommand(tokens, viewer) ||
+        runEditCommand(tokens, viewer))
+        return;
     const Args a = parseArgs(tokens);
     if (cmd == "open") {
         need(a, 1, "open PATH [role=ct|pet|mr|labels] [series=UID]");

@@ -13,6 +13,7 @@
 #include "segmentation/SegmentationJson.h"
 #include "segmentation/Vessels.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace irplan::viewer {
@@ -214,6 +215,20 @@ void SegmentSession::showLesion(int k) {
             return;
         }
     throw Error("the lesion table has no lesion " + std::to_string(k) + " (run segment-lesions first)");
+}
+
+void SegmentSession::setLesionRow(const seg::LesionMeasurement& row) {
+    for (auto& l : lesions_)
+        if (l.id == row.id) {
+            l = row;
+            return;
+        }
+    lesions_.push_back(row);
+    std::sort(lesions_.begin(), lesions_.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+}
+
+void SegmentSession::removeLesionRow(int k) {
+    lesions_.erase(std::remove_if(lesions_.begin(), lesions_.end(), [k](const auto& l) { return l.id == k; }), lesions_.end());
 }
 
 Json SegmentSession::stateJson() const {

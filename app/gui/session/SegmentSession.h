@@ -36,6 +36,9 @@ public:
     // The lesion table of the opened case (lesions.json of its lesion segmentation), if any.
     void loadCaseTable();
     const std::vector<Vec3>& seeds() const { return seeds_; }
+    // The segment editor's measurements of an edited lesion (replaces row k or adds it).
+    void setLesionRow(const seg::LesionMeasurement& row);
+    void removeLesionRow(int k);
     // Display name of the PET figures: "SUV" only when the PET is in SUV.
     std::string petLabel() const;
     std::string lastSummary() const { return summary_; }

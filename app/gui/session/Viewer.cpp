@@ -19,7 +19,7 @@ using render::ViewKind;
 
 Viewer::Viewer()
     : planning_(std::make_unique<PlanSession>(*this)), segmentation_(std::make_unique<SegmentSession>(*this)),
-      registration_(std::make_unique<RegisterSession>(*this)) {}
+      registration_(std::make_unique<RegisterSession>(*this)), editor_(std::make_unique<EditSession>(*this)) {}
 
 void Viewer::reloadImages() { loadSelection(Selection{images_.ctId, images_.petId, images_.labelsId}); }
 Viewer::~Viewer() { tasks_.cancelAll(); }
@@ -58,6 +58,7 @@ void Viewer::openCase(const fs::path& file) {
     planning_->reset();
     segmentation_->reset();
     registration_->reset();
+    editor_->reset();
     images_ = LoadedImages{};
     volume3d_.reset();
     surfaces_.reset();
@@ -257,6 +258,8 @@ void Viewer::openPhantom(const fs::path& dir, std::optional<double> spacing, uin
 }
 
 void Viewer::saveCase(const fs::path& file) {
+    // Hand edits of the label map are written first, next to the case file.
+    if (editor_->dirty()) editor_->writeEdited(case_, file);
     irplan::saveCase(case_, file);
     caseFile_ = fs::absolute(file);
     log::info("case saved to " + caseFile_.string());
@@ -277,6 +280,7 @@ void Viewer::closeCase() {
     planning_->reset();
     segmentation_->reset();
     registration_->reset();
+    editor_->reset();
     ++versions_.images;
     ++versions_.items;
     ++versions_.volume3d;

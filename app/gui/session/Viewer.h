@@ -5,6 +5,7 @@
 // the same functions, so everything a user can do can be scripted and tested
 // headless. No GLFW, ImGui or VTK here.
 #include "app/gui/session/CaseData.h"
+#include "app/gui/session/EditSession.h"
 #include "app/gui/session/PlanSession.h"
 #include "app/gui/session/RegisterSession.h"
 #include "app/gui/session/SegmentSession.h"
@@ -135,6 +136,10 @@ public:
     bool editing() const { return undo_.grouping(); }
     // An undoable change of the case by a session part (planning, segmentation).
     void editCase(const std::string& label, const std::function<void(Case&)>& change) { edit(label, change); }
+    // The same with what the edit changed outside the case (label map voxels).
+    void editCase(const std::string& label, const std::function<void(Case&)>& change, std::shared_ptr<UndoHook> hook) {
+        edit(label, change, std::move(hook));
+    }
 
     // ---- planning (session/PlanSession.h) ----
     PlanSession& planning() { return *planning_; }
@@ -145,6 +150,16 @@ public:
     void reloadImages();
     SegmentSession& segmentation() { return *segmentation_; }
     const SegmentSession& segmentation() const { return *segmentation_; }
+    // ---- the segment editor (session/EditSession.h) ----
+    EditSession& editor() { return *editor_; }
+    const EditSession& editor() const { return *editor_; }
+    // The editor's copy of the label map replaces the loaded one in the views.
+    void setEditedLabels(LabelImage::Pointer labels);
+    // The shown label map's voxels (or its legend in the case) changed: redraw;
+    // `recount` measures every label again (not during a brush drag).
+    void labelsEdited(bool recount = true);
+    // The 3D surfaces of the label map built again (background) from a copy of it.
+    void rebuildSurfaces();
     // The plan's zones and markers changed: redraw them.
     void planItemsChanged();
 
@@ -153,7 +168,7 @@ public:
     Json stateJson() const;
 
 private:
-    void edit(const std::string& label, const std::function<void(Case&)>& change);
+    void edit(const std::string& label, const std::function<void(Case&)>& change, std::shared_ptr<UndoHook> hook = nullptr);
     void restore(const Json& caseJson);
     void loadSelection(const Selection& selection);
     void installImages(LoadedImages images);
@@ -176,9 +191,12 @@ private:
     std::vector<std::string> messages_;
     std::vector<std::string> taskErrors_;
     unsigned loadGeneration_ = 0;
+    unsigned surfacesGeneration_ = 0;
+    std::shared_ptr<CancelToken> surfacesTask_;
     std::unique_ptr<PlanSession> planning_; // last: these refer to the members above
     std::unique_ptr<SegmentSession> segmentation_;
     std::unique_ptr<RegisterSession> registration_;
+    std::unique_ptr<EditSession> editor_;
 };
 
 } // namespace irplan::viewer

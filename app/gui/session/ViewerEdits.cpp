@@ -5,6 +5,7 @@
 #include "core/Log.h"
 #include "render/SliceCompositor.h"
 #include "render/VolumeSampler.h"
+#include "segmentation/ImageOps.h"
 
 #include <algorithm>
 #include <cmath>
@@ -28,12 +29,12 @@ void checkFinite(const Vec3& p, const char* what) {
 }
 } // namespace
 
-void Viewer::edit(const std::string& label, const std::function<void(Case&)>& change) {
+void Viewer::edit(const std::string& label, const std::function<void(Case&)>& change, std::shared_ptr<UndoHook> hook) {
     Json before = toJson(case_);
     Case changed = case_;
     change(changed); // throws before anything is modified
     case_ = std::move(changed);
-    undo_.push(label, std::move(before), toJson(case_));
+    undo_.push(label, std::move(before), toJson(case_), std::move(hook));
     rebuildItems();
 }
 
@@ -46,15 +47,58 @@ void Viewer::restore(const Json& caseJson) {
 }
 
 void Viewer::undo() {
+    editor_->endStroke(); // Ctrl+Z in the middle of a brush drag: the drag first becomes its step
     const std::string label = undo_.undoLabel();
+    const auto hook = undo_.undoHook();
     restore(undo_.undo());
+    if (hook) hook->undo();
     log::info("undo: " + label);
 }
 
 void Viewer::redo() {
+    editor_->endStroke();
     const std::string label = undo_.redoLabel();
+    const auto hook = undo_.redoHook();
     restore(undo_.redo());
+    if (hook) hook->redo();
     log::info("redo: " + label);
+}
+
+void Viewer::setEditedLabels(LabelImage::Pointer labels) {
+    images_.labels.labels = labels;
+    labelsEdited();
+}
+
+void Viewer::labelsEdited(bool recount) {
+    if (const CaseSegmentation* s = case_.segmentation(images_.labelsId))
+        if (!s->legend.empty()) images_.labels.legend = s->legend;
+    if (recount) images_.labelInfo = labelInfo(images_.labels.labels.GetPointer());
+    if (couinaudOverlay_) {
+        setCouinaudOverlay(true); // merges the edited map again
+        return;
+    }
+    scene_.labels = images_.labels;
+    ++versions_.images;
+    ++versions_.display;
+}
+
+void Viewer::rebuildSurfaces() {
+    if (!scene_.labels.labels) return;
+    if (surfacesTask_) surfacesTask_->cancel(); // a newer edit replaces it
+    // A copy: the editor keeps changing the shown map while the worker reads.
+    const LabelImage* shown = images_.labels.labels.GetPointer();
+    LabelImage::Pointer copy = seg::crop(shown, shown->GetLargestPossibleRegion());
+    const unsigned generation = ++surfacesGeneration_, load = loadGeneration_;
+    surfacesTask_ = tasks_.start("updating the 3D surfaces", [this, copy, generation, load](const Progress& progress) {
+        std::vector<int> wanted{1, 2, 3, 4, 5, 6};
+        for (int k = 1; k < 100; ++k) wanted.push_back(100 + k);
+        auto surfaces = render::buildLabelSurfaces(copy.GetPointer(), wanted, 192, progress);
+        return [this, surfaces, generation, load] {
+            if (generation != surfacesGeneration_ || load != loadGeneration_) return;
+            surfaces_ = surfaces;
+            ++versions_.volume3d;
+        };
+    });
 }
 
 void Viewer::beginEditGroup(const std::string& label) { undo_.beginGroup(label); }
@@ -253,6 +297,7 @@ Json Viewer::stateJson() const {
     j["measurements"] = ms;
     j["plan"] = planning_->stateJson();
     j["segmentation"] = segmentation_->stateJson();
+    j["editor"] = editor_->stateJson();
     j["registration"] = registration_->stateJson();
     j["undo"] = {{"steps", undo_.size()}, {"can_undo", undo_.canUndo()}, {"can_redo", undo_.canRedo()}};
     return j;

@@ -13,7 +13,8 @@
 
 namespace irplan::viewer {
 
-enum class Tool { Navigate, Ruler, Point, Probe, Seed };
+// Paint and Erase: the segment editor's brush (Segmentation panel) on the slices.
+enum class Tool { Navigate, Ruler, Point, Probe, Seed, Paint, Erase };
 
 // Log lines from any thread, shown in the Log panel.
 class LogBuffer {

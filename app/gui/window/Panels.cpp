@@ -142,6 +142,11 @@ void MeasurePanel::draw() {
             ImGui::TextWrapped(gui_.pendingProbeTip ? "Click the ENTRY point (skin)." : "Click the TIP (target) of the applicator.");
             break;
         case Tool::Seed: ImGui::TextWrapped("Click inside a lesion to grow it (Segmentation panel)."); break;
+        case Tool::Paint:
+        case Tool::Erase:
+            ImGui::TextWrapped("Drag on a slice to %s the active label (Segmentation panel); Ctrl+Z undoes a drag.",
+                               gui_.tool == Tool::Paint ? "paint" : "erase");
+            break;
         }
 
         section("Undo");

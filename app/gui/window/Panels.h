@@ -106,8 +106,12 @@ public:
 
 private:
     void act(const std::function<void()>& action);
+    void drawEditor(); // the segment editor's tools (SegmentEditorPanel.cpp)
     Viewer& viewer_;
     GuiState& gui_;
+    float thresholdLow_ = 100, thresholdHigh_ = 300;
+    float margin_mm_ = 2;
+    std::vector<std::vector<Vec3>> inside_, outside_; // grow-from-seeds dots placed at the crosshair
 };
 
 // Ablation planning: target, device, model, margin, applicators, live figures, warnings.

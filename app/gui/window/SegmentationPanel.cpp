@@ -47,6 +47,7 @@ void SegmentationPanel::draw() {
     if (!s.lastSummary().empty()) ImGui::TextWrapped("Last result: %s", s.lastSummary().c_str());
     if (!viewer_.images().ctToPet && viewer_.images().pet)
         ImGui::TextColored(kWarn, "The PET is not registered: lesions are found on the CT alone.");
+    if (viewer_.images().labels.labels) drawEditor();
 
     const auto& lesions = s.lesions();
     if (lesions.empty()) return;

@@ -2,6 +2,7 @@
 
 #include "core/Error.h"
 #include "core/Log.h"
+#include "segmentation/ImageOps.h"
 
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
@@ -51,6 +52,16 @@ bool ViewArea::findProbeHandle(ViewKind view, ImVec2 local, std::string& id, boo
             }
         }
     return found;
+}
+
+void ViewArea::dab(ViewKind view, const Vec3& p) {
+    EditSession& e = viewer_.editor();
+    const auto& labels = viewer_.images().labels.labels;
+    // The disc lies in the slice this view shows: the voxel axis closest to its normal.
+    const int patientAxis = view == ViewKind::Axial ? 2 : view == ViewKind::Coronal ? 1 : 0;
+    const int axis = labels ? seg::voxelAxisClosestTo(labels.GetPointer(), patientAxis) : -1;
+    if (gui_.tool == Tool::Paint) e.paint(p, std::nullopt, std::nullopt, axis);
+    else e.erase(p, std::nullopt, std::nullopt, axis);
 }
 
 void ViewArea::draw(ImVec2 origin, ImVec2 size) {
@@ -114,6 +125,12 @@ void ViewArea::drawView(const ViewRect& r, ImVec2 origin) {
             t << std::fixed << std::setprecision(1) << distance(drag_->rulerStart, end) << " mm";
             dl->AddText(ImVec2(b.x + 10, b.y), IM_COL32(255, 255, 100, 255), t.str().c_str());
         }
+        if ((gui_.tool == Tool::Paint || gui_.tool == Tool::Erase) && ImGui::IsMouseHoveringRect(p0, p1)) {
+            // The brush's outline under the cursor, its radius in this view's scale.
+            const float radius = static_cast<float>(viewer_.editor().brush().radius_mm / std::max(1e-6, s.mmPerPixel()));
+            const ImU32 colour = gui_.tool == Tool::Paint ? IM_COL32(80, 255, 120, 230) : IM_COL32(255, 90, 90, 230);
+            dl->AddCircle(ImGui::GetMousePos(), radius, colour, 48, 1.5f);
+        }
         if (gui_.tool == Tool::Probe && gui_.pendingProbeTip) {
             const ImVec2 a = screen(*gui_.pendingProbeTip);
             dl->AddCircle(a, 6, IM_COL32(50, 230, 255, 255), 16, 2.0f);
@@ -157,7 +174,14 @@ void ViewArea::handleInput(const ViewRect& r, ImVec2 p0, bool hovered) {
                 if (button == 1) d.kind = DragKind::Zoom;
                 else if (button == 2) d.kind = DragKind::Pan;
                 else if (r.view == ViewKind::ThreeD) d.kind = DragKind::Rotate;
-                else if (gui_.tool == Tool::Ruler && slice && r.view != ViewKind::PetMip) {
+                else if ((gui_.tool == Tool::Paint || gui_.tool == Tool::Erase) && render::isSliceView(r.view)) {
+                    d.kind = DragKind::Brush;
+                    d.lastDab = toLps(r.view, local);
+                    viewer_.editor().beginStroke();
+                    drag_ = d; // a failing dab still ends the stroke on release
+                    dab(r.view, d.lastDab);
+                    break;
+                } else if (gui_.tool == Tool::Ruler && slice && r.view != ViewKind::PetMip) {
                     d.kind = DragKind::Ruler;
                     d.rulerStart = toLps(r.view, local);
                 } else if (gui_.tool == Tool::Navigate && findProbeHandle(r.view, local, d.probeId, d.probeTip)) {
@@ -185,6 +209,15 @@ void ViewArea::handleInput(const ViewRect& r, ImVec2 p0, bool hovered) {
         Drag& d = *drag_;
         const ImVec2 delta = io.MouseDelta;
         if (std::hypot(io.MousePos.x - d.start.x, io.MousePos.y - d.start.y) > 3) d.moved = true;
+        if (d.kind == DragKind::Brush && (delta.x != 0 || delta.y != 0)) {
+            // Dabs half a radius apart along the drag (each one is cheap: its box only).
+            const Vec3 p = toLps(r.view, local);
+            const double step = std::max(0.25, 0.5 * viewer_.editor().brush().radius_mm);
+            const double len = distance(p, d.lastDab);
+            const int n = static_cast<int>(len / step);
+            for (int i = 1; i <= n; ++i) dab(r.view, d.lastDab + (p - d.lastDab) * (i * step / len));
+            if (n > 0) d.lastDab = d.lastDab + (p - d.lastDab) * (n * step / len);
+        }
         if (d.moved && (delta.x != 0 || delta.y != 0)) {
             switch (d.kind) {
             case DragKind::WindowLevel:
@@ -227,6 +260,11 @@ void ViewArea::handleInput(const ViewRect& r, ImVec2 p0, bool hovered) {
         const int button = d.kind == DragKind::Zoom ? 1 : (d.kind == DragKind::Pan ? 2 : 0);
         if (ImGui::IsMouseReleased(button)) {
             if (d.kind == DragKind::ProbeEnd) viewer_.endEditGroup();
+            if (d.kind == DragKind::Brush) {
+                viewer_.editor().endStroke(); // the drag is one undo step
+                drag_.reset();
+                return;
+            }
             if (!d.moved && button == 0 && slice) {
                 const Vec3 p = toLps(r.view, local);
                 if (gui_.tool == Tool::Point && r.view != ViewKind::PetMip) {
@@ -258,6 +296,11 @@ void ViewArea::handleInput(const ViewRect& r, ImVec2 p0, bool hovered) {
         }
     } catch (const Error& e) {
         if (drag_ && drag_->kind == DragKind::ProbeEnd && ImGui::IsMouseReleased(0)) viewer_.endEditGroup();
+        if (drag_ && drag_->kind == DragKind::Brush) {
+            // A brush that cannot paint (no label chosen, no map) says so once, not every frame.
+            viewer_.editor().endStroke();
+            drag_.reset();
+        }
         reportError(gui_, e);
         if (drag_ && !ImGui::IsMouseDown(0) && !ImGui::IsMouseDown(1) && !ImGui::IsMouseDown(2)) drag_.reset();
     }
