@@ -195,6 +195,50 @@ EditRegion fillHoles(LabelImage* labels, const LabelTarget& target) {
     return region;
 }
 
+EditRegion fillBetweenSlices(LabelImage* labels, const LabelTarget& target) {
+    // In-plane room for the shape to move between two outlines.
+    const EditRegion region = segmentRegion(labels, target, 10.0);
+    if (emptyRegion(region)) throw Error("fill between slices: the segment has no voxel");
+    auto mask = segmentMask(labels, region, target);
+    const auto n = dims(mask.GetPointer());
+    const size_t plane = n[0] * n[1];
+    const auto* m = mask->GetBufferPointer();
+    std::vector<size_t> drawn;
+    for (size_t k = 0; k < n[2]; ++k)
+        if (std::any_of(m + k * plane, m + (k + 1) * plane, [](std::uint8_t v) { return v != 0; })) drawn.push_back(k);
+    if (drawn.size() < 2) throw Error("fill between slices: outline the segment on at least two axial slices");
+    // Signed distance (mm, negative inside) of one slice's outline, in its plane.
+    const double halfVoxel = 0.5 * std::min(labels->GetSpacing()[0], labels->GetSpacing()[1]);
+    auto signedDistance = [&](size_t k) {
+        EditRegion r({{0, 0, long(k)}}, {{n[0], n[1], 1}});
+        auto slice = crop(mask.GetPointer(), r);
+        auto depth = distanceToOff(slice);
+        auto away = distanceToOn(slice);
+        std::vector<float> d(plane);
+        for (size_t i = 0; i < plane; ++i)
+            d[i] = slice->GetBufferPointer()[i] ? -(depth->GetBufferPointer()[i] - float(halfVoxel))
+                                                : away->GetBufferPointer()[i] - float(halfVoxel);
+        return d;
+    };
+    // Between each pair of outlined slices with a gap, the shape whose signed
+    // distance is the linear blend of the two (shape-based interpolation).
+    std::vector<std::uint8_t> fill(mask->GetBufferedRegion().GetNumberOfPixels(), 0);
+    for (size_t p = 0; p + 1 < drawn.size(); ++p) {
+        const size_t k0 = drawn[p], k1 = drawn[p + 1];
+        if (k1 - k0 < 2) continue;
+        const std::vector<float> d0 = signedDistance(k0), d1 = signedDistance(k1);
+        for (size_t k = k0 + 1; k < k1; ++k) {
+            const double t = double(k - k0) / double(k1 - k0);
+            for (size_t i = 0; i < plane; ++i) fill[k * plane + i] = (1.0 - t) * d0[i] + t * d1[i] < 0.0;
+        }
+    }
+    auto* l = labels->GetBufferPointer();
+    forEachInRegion(labels, region, [&](size_t full, size_t local) {
+        if (fill[local] && !m[local] && target.writable(l[full])) l[full] = target.paint;
+    });
+    return region;
+}
+
 size_t relabel(LabelImage* labels, LabelValue value, LabelValue parent, EditRegion* changed) {
     const auto n = dims(labels);
     auto* l = labels->GetBufferPointer();

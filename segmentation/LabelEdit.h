@@ -73,6 +73,13 @@ EditRegion keepIsland(LabelImage* labels, const LabelTarget& target, const std::
 EditRegion growShrink(LabelImage* labels, const LabelTarget& target, double mm);
 // Enclosed background (and writable) pockets of the segment become the segment.
 EditRegion fillHoles(LabelImage* labels, const LabelTarget& target);
+// Fill between slices: where the segment is outlined on axial slices (voxel
+// axis 2) with empty slices between them, each empty slice gets the shape
+// whose in-plane signed distance is the linear blend of its two neighbours'
+// (shape-based interpolation; ITK's morphological contour interpolator is not
+// in Debian's ITK). Outlined slices are left as they are; throws
+// irplan::Error with fewer than two outlined slices.
+EditRegion fillBetweenSlices(LabelImage* labels, const LabelTarget& target);
 
 // Grow from seeds: "inside" and "outside" strokes (polylines in mm; a single
 // point is a dot) compete for the voxels of a box around them, each spreading

@@ -375,3 +375,32 @@ TEST(EditSession, ABrushDragIsOneUndoStep) {
     EXPECT_EQ(count(v.images().labels.labels, 101) - count(before, 101), painted);
     EXPECT_FALSE(v.editor().staleItems().empty());
 }
+
+TEST(EditSession, FillBetweenSlicesFromTwoOutlines) {
+    // A new lesion outlined with the disc brush on two axial slices 8 mm apart:
+    // edit-fill-between gives the slices between them the interpolated disc.
+    const fs::path dir = test::scratchDir("edit_session_fill_between");
+    const fs::path caseFile = writeCase(dir);
+    viewer::Viewer v;
+    runScript("open \"" + caseFile.string() + "\"\nedit-new-lesion\n"
+              "edit-paint " + pt(kLesion2 + Vec3{0, 0, -4}) + " radius=4 disc\n"
+              "edit-paint " + pt(kLesion2 + Vec3{0, 0, 4}) + " radius=4 disc\n", v);
+    const LabelImage* shown = v.images().labels.labels.GetPointer();
+    const auto n = seg::dims(shown);
+    auto slicesOf = [&](seg::LabelValue value) {
+        std::set<size_t> s;
+        for (size_t i = 0; i < n[0] * n[1] * n[2]; ++i)
+            if (shown->GetBufferPointer()[i] == value) s.insert(i / (n[0] * n[1]));
+        return s;
+    };
+    const size_t outlined = count(shown, 102);
+    ASSERT_EQ(slicesOf(102).size(), 2u);
+    runScript("edit-fill-between\n", v);
+    const std::set<size_t> after = slicesOf(102);
+    std::printf("[ edit ] fill between two disc outlines: %zu -> %zu voxels on %zu slices\n", outlined,
+                count(v.images().labels.labels, 102), after.size());
+    EXPECT_EQ(after.size(), *after.rbegin() - *after.begin() + 1) << "every slice between the outlines is filled";
+    EXPECT_GT(after.size(), 2u);
+    runScript("undo\n", v);
+    EXPECT_EQ(count(v.images().labels.labels, 102), outlined);
+}

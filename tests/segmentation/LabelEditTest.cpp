@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <itkImageRegionConstIteratorWithIndex.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -390,4 +391,46 @@ TEST(LabelEdit, IslandsMarginHolesAndDelete) {
     EXPECT_GT(moved, 0u);
     EXPECT_EQ(countValue(l, 101), 0u);
     EXPECT_EQ(seg::freeLesionNumber(l), 1);
+}
+
+TEST(LabelEdit, FillBetweenSlicesInterpolatesOutlinesDrawnEveryFewSlices) {
+    // A 12 mm sphere outlined (disc brush) on every fourth axial slice of a
+    // 1 x 1 x 1 mm grid, in a liver; filling between them gives the sphere back.
+    auto l = grid({50, 50, 40}, {1, 1, 1});
+    const LabelTarget lesion = lesionTarget(1);
+    seg::paint(l, seg::indexToPoint(l, {25, 25, 20}), Brush{22, BrushShape::Sphere, 2}, LabelTarget{});
+    const Vec3 c = seg::indexToPoint(l, {25, 25, 20});
+    const double r = 12.0;
+    std::vector<int> drawn;
+    for (int dz = -10; dz <= 10; dz += 4) {
+        const double rz = std::sqrt(r * r - double(dz * dz));
+        seg::paint(l, c + Vec3{0, 0, double(dz)}, Brush{rz, BrushShape::Disc, 2}, lesion);
+        drawn.push_back(20 + dz);
+    }
+    const auto before = copyOf(l);
+    EXPECT_THROW(seg::fillBetweenSlices(l, lesionTarget(2)), Error); // nothing outlined
+    seg::fillBetweenSlices(l, lesion);
+    // Against the sphere between the first and last outlined slices.
+    size_t both = 0, got = 0, truth = 0;
+    const auto n = seg::dims(l);
+    for (size_t k = size_t(drawn.front()); k <= size_t(drawn.back()); ++k)
+        for (size_t j = 0; j < n[1]; ++j)
+            for (size_t i = 0; i < n[0]; ++i) {
+                const size_t idx = seg::linearIndex(n, i, j, k);
+                const bool in = distance(seg::indexToPoint(l, {double(i), double(j), double(k)}), c) <= r;
+                const bool on = l->GetBufferPointer()[idx] == 101;
+                both += in && on;
+                got += on;
+                truth += in;
+            }
+    const double dice = 2.0 * double(both) / double(got + truth);
+    std::printf("[ edit ] fill between slices (outlines every 4 mm of a 12 mm sphere): Dice %.3f\n", dice);
+    EXPECT_GE(dice, 0.95);
+    // Outlined slices and everything outside the outlined range are unchanged.
+    for (size_t k = 0; k < n[2]; ++k) {
+        const bool outlined = std::find(drawn.begin(), drawn.end(), int(k)) != drawn.end();
+        if (!outlined && int(k) > drawn.front() && int(k) < drawn.back()) continue;
+        for (size_t i = k * n[0] * n[1]; i < (k + 1) * n[0] * n[1]; ++i)
+            ASSERT_EQ(l->GetBufferPointer()[i], before->GetBufferPointer()[i]) << "slice " << k;
+    }
 }

@@ -13,7 +13,8 @@ std::string editScriptHelp() {
            "edit-threshold LOW HIGH | edit-threshold off (limits the following paints to CT values in [LOW, HIGH])\n"
            "edit-grow inside=X,Y,Z[;X,Y,Z] outside=X,Y,Z[;X,Y,Z] (';' separates dots, '>' joins points into a stroke;\n"
            "  repeat inside=/outside= for more strokes) | edit-islands keep-largest|X,Y,Z | edit-margin +MM|-MM\n"
-           "edit-fill-holes | edit-new-lesion | edit-delete-lesion K | edit-merge-lesions K L (L joins K)\n"
+           "edit-fill-holes | edit-fill-between (outlines on a few axial slices -> the shape between them)\n"
+           "edit-new-lesion | edit-delete-lesion K | edit-merge-lesions K L (L joins K)\n"
            "edit-split-lesion K X,Y,Z NX,NY,NZ (the part on the normal's side becomes a new lesion)\n"
            "  (undo, redo and save-case cover the edits)\n";
 }
@@ -133,6 +134,9 @@ bool runEditCommand(const std::vector<std::string>& t, Viewer& viewer) {
     } else if (cmd == "edit-fill-holes") {
         if (t.size() != 1) throw Error("usage: edit-fill-holes");
         e.fillHoles();
+    } else if (cmd == "edit-fill-between") {
+        if (t.size() != 1) throw Error("usage: edit-fill-between");
+        e.fillBetweenSlices();
     } else if (cmd == "edit-new-lesion") {
         if (t.size() != 1) throw Error("usage: edit-new-lesion");
         e.newLesion();

@@ -358,6 +358,14 @@ void EditSession::fillHoles() {
            [&] { seg::fillHoles(labels, t); }, activeLesions(), activeName_);
 }
 
+void EditSession::fillBetweenSlices() {
+    requireActive();
+    LabelImage* labels = working();
+    const seg::LabelTarget t = target_;
+    record("fill between slices of " + activeName_, seg::segmentRegion(labels, t, 10.0),
+           [&] { seg::fillBetweenSlices(labels, t); }, activeLesions(), activeName_);
+}
+
 int EditSession::nextLesionNumber() const {
     if (!viewer_.images().labels.labels) throw Error("no label map is loaded");
     // Never reuse the number of a lesion a plan, the table or the map still names.

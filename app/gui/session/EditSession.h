@@ -57,6 +57,8 @@ public:
     void keepIsland(const std::optional<Vec3>& at);
     void margin(double mm);
     void fillHoles();
+    // Outlines drawn on a few axial slices become the shape between them.
+    void fillBetweenSlices();
     // A new lesion number becomes the active label (no voxel yet); returns it.
     int newLesion();
     void deleteLesion(int k);

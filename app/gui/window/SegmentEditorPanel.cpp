@@ -105,6 +105,10 @@ void SegmentationPanel::drawEditor() {
     if (ImGui::Button("Keep island at crosshair")) act([&] { e.keepIsland(cursor); });
     if (ImGui::Button("Fill holes")) act([&] { e.fillHoles(); });
     ImGui::SameLine();
+    if (ImGui::Button("Fill between slices")) act([&] { e.fillBetweenSlices(); });
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Outline the segment on a few axial slices (disc brush); the slices between get the "
+                          "interpolated shape");
     ImGui::SetNextItemWidth(80);
     ImGui::InputFloat("mm", &margin_mm_, 0.5f, 1.0f, "%.1f");
     ImGui::SameLine();
