@@ -1,5 +1,6 @@
 #include "app/gui/session/EditCommands.h"
 
+#include "app/gui/session/Script.h"
 #include "core/Error.h"
 #include "segmentation/ImageOps.h"
 
@@ -20,17 +21,6 @@ std::string editScriptHelp() {
 }
 
 namespace {
-
-double number(const std::string& s, const char* what) {
-    try {
-        size_t used = 0;
-        const double v = std::stod(s, &used);
-        if (used != s.size() || !std::isfinite(v)) throw std::invalid_argument("trailing");
-        return v;
-    } catch (const std::exception&) {
-        throw Error(std::string(what) + " must be a number, not '" + s + "'");
-    }
-}
 
 std::vector<std::string> split(const std::string& s, char sep) {
     std::vector<std::string> out;
@@ -55,7 +45,7 @@ void addStrokes(const std::string& text, std::vector<std::vector<Vec3>>& strokes
 }
 
 int lesionArg(const std::string& s) {
-    const double k = number(s, "lesion number");
+    const double k = scriptNumber(s, "lesion number");
     if (k != std::floor(k) || k < 1 || k > 60000) throw Error("a lesion number is a whole number from 1, not '" + s + "'");
     return static_cast<int>(k);
 }
@@ -72,7 +62,7 @@ BrushArgs brushArgs(const std::vector<std::string>& t, Viewer& viewer, const cha
     bool hasPoint = false;
     for (size_t i = 1; i < t.size(); ++i) {
         const std::string& a = t[i];
-        if (a.rfind("radius=", 0) == 0) b.radius = number(a.substr(7), "radius");
+        if (a.rfind("radius=", 0) == 0) b.radius = scriptNumber(a.substr(7), "radius");
         else if (a == "sphere") b.shape = seg::BrushShape::Sphere;
         else if (a == "disc") b.shape = seg::BrushShape::Disc;
         else if (a.rfind("view=", 0) == 0) {
@@ -104,7 +94,7 @@ bool runEditCommand(const std::vector<std::string>& t, Viewer& viewer) {
     } else if (cmd == "edit-brush") {
         if (t.size() < 2 || t.size() > 3 || (t.size() == 3 && t[2] != "sphere" && t[2] != "disc"))
             throw Error("usage: edit-brush RADIUS_MM [sphere|disc]");
-        e.setBrush(number(t[1], "brush radius"),
+        e.setBrush(scriptNumber(t[1], "brush radius"),
                    t.size() == 3 ? (t[2] == "disc" ? seg::BrushShape::Disc : seg::BrushShape::Sphere) : e.brush().shape);
     } else if (cmd == "edit-paint" || cmd == "edit-erase") {
         const char* usage = "edit-paint|edit-erase X,Y,Z [radius=R] [sphere|disc] [view=axial|coronal|sagittal]";
@@ -113,7 +103,7 @@ bool runEditCommand(const std::vector<std::string>& t, Viewer& viewer) {
         else e.erase(b.point, b.radius, b.shape, b.axis);
     } else if (cmd == "edit-threshold") {
         if (t.size() == 2 && t[1] == "off") e.setThreshold(std::nullopt);
-        else if (t.size() == 3) e.setThreshold(std::make_pair(number(t[1], "LOW"), number(t[2], "HIGH")));
+        else if (t.size() == 3) e.setThreshold(std::make_pair(scriptNumber(t[1], "LOW"), scriptNumber(t[2], "HIGH")));
         else throw Error("usage: edit-threshold LOW HIGH | edit-threshold off");
     } else if (cmd == "edit-grow") {
         std::vector<std::vector<Vec3>> inside, outside;
@@ -130,7 +120,7 @@ bool runEditCommand(const std::vector<std::string>& t, Viewer& viewer) {
         else e.keepIsland(parseVec3(t[1]));
     } else if (cmd == "edit-margin") {
         if (t.size() != 2) throw Error("usage: edit-margin +MM|-MM");
-        e.margin(number(t[1], "margin"));
+        e.margin(scriptNumber(t[1], "margin"));
     } else if (cmd == "edit-fill-holes") {
         if (t.size() != 1) throw Error("usage: edit-fill-holes");
         e.fillHoles();

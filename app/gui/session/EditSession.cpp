@@ -226,25 +226,19 @@ void EditSession::finish(const std::string& name, const std::vector<int>& lesion
               std::to_string(history_.bytes() / 1024) + " kB)");
 }
 
-void EditSession::undoStep(const std::vector<int>& lesions) {
-    if (!working_ || viewer_.images().labels.labels != working_ || !history_.canUndo()) {
-        log::warn("undo: the label map's edit was already dropped (map reloaded)");
-        return;
-    }
-    history_.undo(working_.GetPointer());
-    edited_.insert("undo");
-    viewer_.labelsEdited();
-    viewer_.rebuildSurfaces();
-    for (int k : lesions) remeasure(k);
-}
+void EditSession::undoStep(const std::vector<int>& lesions) { replayStep(false, lesions); }
 
-void EditSession::redoStep(const std::vector<int>& lesions) {
-    if (!working_ || viewer_.images().labels.labels != working_ || !history_.canRedo()) {
-        log::warn("redo: the label map's edit was already dropped (map reloaded)");
+void EditSession::redoStep(const std::vector<int>& lesions) { replayStep(true, lesions); }
+
+void EditSession::replayStep(bool redo, const std::vector<int>& lesions) {
+    const char* what = redo ? "redo" : "undo";
+    if (!working_ || viewer_.images().labels.labels != working_ || !(redo ? history_.canRedo() : history_.canUndo())) {
+        log::warn(std::string(what) + ": the label map's edit was already dropped (map reloaded)");
         return;
     }
-    history_.redo(working_.GetPointer());
-    edited_.insert("redo");
+    if (redo) history_.redo(working_.GetPointer());
+    else history_.undo(working_.GetPointer());
+    edited_.insert(what);
     viewer_.labelsEdited();
     viewer_.rebuildSurfaces();
     for (int k : lesions) remeasure(k);

@@ -91,6 +91,7 @@ public:
     // The undo stack's hook, on undo/redo of an edit step.
     void undoStep(const std::vector<int>& lesions);
     void redoStep(const std::vector<int>& lesions);
+    void replayStep(bool redo, const std::vector<int>& lesions);
     void reset();
 
 private:

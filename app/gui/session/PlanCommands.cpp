@@ -1,6 +1,7 @@
 // The planning script commands (the Planning panel calls the same functions).
 #include "app/gui/session/PlanCommands.h"
 
+#include "app/gui/session/Script.h"
 #include "core/Error.h"
 
 #include <cmath>
@@ -9,16 +10,6 @@
 namespace irplan::viewer {
 
 namespace {
-double number(const std::string& s, const char* what) {
-    try {
-        size_t used = 0;
-        const double v = std::stod(s, &used);
-        if (used != s.size() || !std::isfinite(v)) throw std::invalid_argument("trailing");
-        return v;
-    } catch (const std::exception&) {
-        throw Error(std::string(what) + " must be a number, not '" + s + "'");
-    }
-}
 
 void need(const std::vector<std::string>& t, size_t n, const char* usage) {
     if (t.size() != n + 1) throw Error(std::string("usage: ") + usage);
@@ -59,7 +50,7 @@ bool runPlanCommand(const std::vector<std::string>& t, Viewer& viewer) {
     PlanSession& plan = viewer.planning();
     if (cmd == "plan-lesion") {
         need(t, 1, "plan-lesion K");
-        plan.setLesion(static_cast<int>(number(t[1], "lesion number")));
+        plan.setLesion(static_cast<int>(scriptNumber(t[1], "lesion number")));
     } else if (cmd == "plan-device") {
         if (t.size() != 2 && t.size() != 3) throw Error("usage: plan-device ID [SETTING]");
         plan.setDevice(t[1], t.size() == 3 ? t[2] : "");
@@ -68,7 +59,7 @@ bool runPlanCommand(const std::vector<std::string>& t, Viewer& viewer) {
         plan.setModel(planning::zoneModelFromName(t[1]));
     } else if (cmd == "plan-margin") {
         need(t, 1, "plan-margin MM");
-        plan.setMargin(number(t[1], "margin"));
+        plan.setMargin(scriptNumber(t[1], "margin"));
     } else if (cmd == "plan-run") {
         need(t, 0, "plan-run");
         plan.refine();
@@ -77,7 +68,7 @@ bool runPlanCommand(const std::vector<std::string>& t, Viewer& viewer) {
         plan.propose();
     } else if (cmd == "plan-accept") {
         need(t, 1, "plan-accept N");
-        const double n = number(t[1], "proposal number");
+        const double n = scriptNumber(t[1], "proposal number");
         if (n < 1) throw Error("proposals are numbered from 1");
         plan.accept(static_cast<size_t>(n));
     } else if (cmd == "plan-save") {
@@ -89,7 +80,7 @@ bool runPlanCommand(const std::vector<std::string>& t, Viewer& viewer) {
         else throw Error("usage: plan-compare [off]");
     } else if (cmd == "plan-show") {
         if (t.size() < 2 || t.size() > 3) throw Error("usage: plan-show minimal|warning N|lesion");
-        jumpTo(viewer, t[1], t.size() == 3 ? static_cast<size_t>(number(t[2], "warning number")) : 0);
+        jumpTo(viewer, t[1], t.size() == 3 ? static_cast<size_t>(scriptNumber(t[2], "warning number")) : 0);
     } else {
         return false;
     }

@@ -57,18 +57,18 @@ std::vector<ScriptLine> readScript(const fs::path& file) {
     return lines;
 }
 
-namespace {
-
-double number(const std::string& s, const char* what) {
+double scriptNumber(const std::string& text, const char* what) {
     try {
         size_t used = 0;
-        const double v = std::stod(s, &used);
-        if (used != s.size() || !std::isfinite(v)) throw std::invalid_argument("trailing");
+        const double v = std::stod(text, &used);
+        if (used != text.size() || !std::isfinite(v)) throw std::invalid_argument("trailing");
         return v;
     } catch (const std::exception&) {
-        throw Error(std::string(what) + " must be a number, not '" + s + "'");
+        throw Error(std::string(what) + " must be a number, not '" + text + "'");
     }
 }
+
+namespace {
 
 bool onOff(const std::string& s) {
     if (s == "on" || s == "show" || s == "true" || s == "1") return true;
@@ -110,7 +110,7 @@ Vec3 point(const Args& a, size_t first, const char* usage) {
     // "x,y,z" or "x y z"
     if (first + 1 == a.positional.size()) return parseVec3(a.positional[first]);
     if (first + 3 != a.positional.size()) throw Error(std::string("usage: ") + usage);
-    return {number(a.positional[first], "x"), number(a.positional[first + 1], "y"), number(a.positional[first + 2], "z")};
+    return {scriptNumber(a.positional[first], "x"), scriptNumber(a.positional[first + 1], "y"), scriptNumber(a.positional[first + 2], "z")};
 }
 
 } // namespace
@@ -152,8 +152,8 @@ void runCommand(const std::string& line, Viewer& viewer, Frontend& frontend) {
     } else if (cmd == "phantom") {
         need(a, 1, "phantom DIR [spacing=MM] [seed=N]");
         std::optional<double> spacing;
-        if (!a.option("spacing").empty()) spacing = number(a.option("spacing"), "spacing");
-        const double seed = a.option("seed").empty() ? 1 : number(a.option("seed"), "seed");
+        if (!a.option("spacing").empty()) spacing = scriptNumber(a.option("spacing"), "spacing");
+        const double seed = a.option("seed").empty() ? 1 : scriptNumber(a.option("seed"), "seed");
         viewer.openPhantom(a.positional[0], spacing, static_cast<uint64_t>(seed));
     } else if (cmd == "save-case") {
         need(a, 1, "save-case PATH");
@@ -174,7 +174,7 @@ void runCommand(const std::string& line, Viewer& viewer, Frontend& frontend) {
     } else if (cmd == "window") {
         if (a.positional.size() == 1) viewer.setWindowPreset(a.positional[0]);
         else if (a.positional.size() == 2)
-            viewer.setWindow({number(a.positional[0], "window width"), number(a.positional[1], "window level"), ""});
+            viewer.setWindow({scriptNumber(a.positional[0], "window width"), scriptNumber(a.positional[1], "window level"), ""});
         else throw Error("usage: window PRESET | window WIDTH LEVEL");
     } else if (cmd == "pet") {
         need(a, 1, "pet on|off");
@@ -186,10 +186,10 @@ void runCommand(const std::string& line, Viewer& viewer, Frontend& frontend) {
         viewer.setPetColormap(*m);
     } else if (cmd == "pet-opacity") {
         need(a, 1, "pet-opacity 0..1");
-        viewer.setPetOpacity(number(a.positional[0], "opacity"));
+        viewer.setPetOpacity(scriptNumber(a.positional[0], "opacity"));
     } else if (cmd == "pet-window") {
         need(a, 2, "pet-window LOW HIGH");
-        viewer.setPetWindow(number(a.positional[0], "low"), number(a.positional[1], "high"));
+        viewer.setPetWindow(scriptNumber(a.positional[0], "low"), scriptNumber(a.positional[1], "high"));
     } else if (cmd == "labels") {
         need(a, 1, "labels outline|fill|off");
         auto s = render::labelStyleFromName(a.positional[0]);
@@ -197,15 +197,15 @@ void runCommand(const std::string& line, Viewer& viewer, Frontend& frontend) {
         viewer.setLabelStyle(*s);
     } else if (cmd == "label") {
         need(a, 2, "label N show|hide");
-        viewer.setLabelHidden(static_cast<int>(number(a.positional[0], "label")), !onOff(a.positional[1]));
+        viewer.setLabelHidden(static_cast<int>(scriptNumber(a.positional[0], "label")), !onOff(a.positional[1]));
     } else if (cmd == "crosshair") {
         viewer.setCrosshair(point(a, 0, "crosshair X,Y,Z"));
     } else if (cmd == "slice") {
         need(a, 2, "slice VIEW STEPS");
-        viewer.stepSlice(viewArg(a.positional[0]), static_cast<int>(number(a.positional[1], "steps")));
+        viewer.stepSlice(viewArg(a.positional[0]), static_cast<int>(scriptNumber(a.positional[1], "steps")));
     } else if (cmd == "lesion") {
         need(a, 1, "lesion K");
-        viewer.selectLesion(static_cast<int>(number(a.positional[0], "lesion number")));
+        viewer.selectLesion(static_cast<int>(scriptNumber(a.positional[0], "lesion number")));
     } else if (cmd == "preset3d") {
         need(a, 1, "preset3d vessels|bone|soft");
         auto p = render::volumePresetFromName(a.positional[0]);
@@ -219,7 +219,7 @@ void runCommand(const std::string& line, Viewer& viewer, Frontend& frontend) {
                             cmd == "shading" ? std::optional<bool>(on) : std::nullopt);
     } else if (cmd == "camera3d") {
         need(a, 2, "camera3d AZIMUTH ELEVATION");
-        frontend.set3dAngles(number(a.positional[0], "azimuth"), number(a.positional[1], "elevation"));
+        frontend.set3dAngles(scriptNumber(a.positional[0], "azimuth"), scriptNumber(a.positional[1], "elevation"));
     } else if (cmd == "probe") {
         need(a, 3, "probe ID TIP_X,Y,Z ENTRY_X,Y,Z [device=NAME]");
         viewer.placeProbe(a.positional[0], parseVec3(a.positional[1]), parseVec3(a.positional[2]), a.option("device", "manual"));
@@ -245,15 +245,15 @@ void runCommand(const std::string& line, Viewer& viewer, Frontend& frontend) {
         viewer.redo();
     } else if (cmd == "zoom") {
         need(a, 2, "zoom VIEW FACTOR");
-        frontend.zoom(viewArg(a.positional[0]), number(a.positional[1], "zoom factor"));
+        frontend.zoom(viewArg(a.positional[0]), scriptNumber(a.positional[1], "zoom factor"));
     } else if (cmd == "reset-views") {
         frontend.resetViews();
     } else if (cmd == "size") {
         need(a, 1, "size WxH");
         const auto x = a.positional[0].find('x');
         if (x == std::string::npos) throw Error("size must be WIDTHxHEIGHT, e.g. 1280x800");
-        const int w = static_cast<int>(number(a.positional[0].substr(0, x), "width"));
-        const int h = static_cast<int>(number(a.positional[0].substr(x + 1), "height"));
+        const int w = static_cast<int>(scriptNumber(a.positional[0].substr(0, x), "width"));
+        const int h = static_cast<int>(scriptNumber(a.positional[0].substr(x + 1), "height"));
         if (w < 64 || h < 64 || w > 8192 || h > 8192) throw Error("size must be between 64 and 8192 pixels per side");
         frontend.setSize(w, h);
     } else if (cmd == "hover") {
@@ -278,7 +278,7 @@ void runCommand(const std::string& line, Viewer& viewer, Frontend& frontend) {
         // Every command already waits for the previous one's background work.
     } else if (cmd == "sleep") {
         need(a, 1, "sleep SECONDS");
-        const double seconds = number(a.positional[0], "seconds");
+        const double seconds = scriptNumber(a.positional[0], "seconds");
         if (!(seconds >= 0 && seconds <= 3600)) throw Error("sleep takes 0 to 3600 seconds");
         frontend.pause(seconds);
     } else if (cmd == "panel") {

@@ -41,6 +41,8 @@ struct ScriptLine {
 };
 
 std::vector<std::string> splitCommand(const std::string& line);
+// A whole argument as a finite number; throws irplan::Error naming `what`.
+double scriptNumber(const std::string& text, const char* what);
 std::vector<ScriptLine> readScript(const std::filesystem::path& file);
 // Runs one command; throws irplan::Error with a readable message on bad input.
 void runCommand(const std::string& line, Viewer& viewer, Frontend& frontend);
